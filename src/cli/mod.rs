@@ -1,0 +1,191 @@
+//! The `gapmap` command line: `report`, `validate`, `import-boundaries` (and later `serve`).
+
+mod report;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::{AnalysisOptions, analyse};
+use crate::load::{self, DataPaths};
+
+/// gapmap: coverage of specialist support for violence against women and girls, and where the gaps are.
+#[derive(Debug, Parser)]
+#[command(name = "gapmap", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print coverage per area and type, and the postcode-lottery summary per type.
+    Report(ReportArgs),
+    /// Check a service listings CSV against the schema, the taxonomy and the boundaries.
+    Validate(ValidateArgs),
+    /// Convert TopoJSON / GeoJSON boundaries into gapmap's checked GeoJSON (codes attached, geometry repaired).
+    ImportBoundaries(ImportArgs),
+}
+
+/// Where the dataset's files are; every default is the bundled London data.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Area boundaries (GeoJSON FeatureCollection with `code` and `name`).
+    #[arg(long, env = "GAPMAP_BOUNDARIES", default_value = load::DEFAULT_BOUNDARIES)]
+    pub boundaries: PathBuf,
+    /// Basis populations CSV.
+    #[arg(long, env = "GAPMAP_POPULATION", default_value = load::DEFAULT_POPULATION)]
+    pub population: PathBuf,
+    /// Service taxonomy CSV.
+    #[arg(long, env = "GAPMAP_TYPES", default_value = load::DEFAULT_TYPES)]
+    pub types: PathBuf,
+    /// Service listings CSV.
+    #[arg(long, env = "GAPMAP_SERVICES", default_value = load::DEFAULT_SERVICES)]
+    pub services: PathBuf,
+}
+
+impl DataArgs {
+    /// The paths as the loader takes them.
+    pub fn paths(&self) -> DataPaths {
+        DataPaths {
+            boundaries: self.boundaries.clone(),
+            population: self.population.clone(),
+            types: self.types.clone(),
+            services: self.services.clone(),
+        }
+    }
+}
+
+/// Output formats of `gapmap report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// One row per area × type.
+    Csv,
+    /// Everything, as one JSON document.
+    Json,
+}
+
+/// Arguments of `gapmap report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Only this service type (e.g. `isva`).
+    #[arg(long = "type")]
+    pub service_type: Option<String>,
+    /// Only this area (GSS code, e.g. E09000028).
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// The data files.
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// Arguments of `gapmap validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The listings CSV to check.
+    pub file: PathBuf,
+    /// The other data files it is checked against (its own `--services` is ignored).
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// Arguments of `gapmap import-boundaries`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// TopoJSON or GeoJSON input.
+    pub input: PathBuf,
+    /// Where to write the checked GeoJSON.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// CSV with `code,name` columns used to attach GSS codes by name where the input has none.
+    #[arg(long, default_value = load::DEFAULT_POPULATION)]
+    pub codes: PathBuf,
+}
+
+/// Runs a parsed command line, writing results to stdout and problems to stderr; returns the exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Report(args) => run_report(&args, &mut out),
+        Command::Validate(args) => run_validate(&args, &mut out),
+        Command::ImportBoundaries(args) => run_import(&args, &mut out),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("gapmap: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_report(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
+    let dataset = load::load_dataset(&args.data.paths())
+        .map_err(|e| format!("cannot load the data:\n{e}"))?;
+    if let Some(id) = &args.service_type {
+        if dataset.service_type(id).is_none() {
+            let known: Vec<&str> = dataset.types().iter().map(|t| t.id.as_str()).collect();
+            return Err(format!(
+                "unknown service type `{id}` (known: {})",
+                known.join(", ")
+            ));
+        }
+    }
+    if let Some(code) = &args.area {
+        if dataset.area_position(code).is_none() {
+            return Err(format!(
+                "unknown area code `{code}` (not in {})",
+                args.data.boundaries.display()
+            ));
+        }
+    }
+    let analysis = analyse(&dataset, &AnalysisOptions::default());
+    let filter = report::Filter {
+        service_type: args.service_type.as_deref(),
+        area: args.area.as_deref(),
+    };
+    report::write(&dataset, &analysis, &filter, args.format, out)
+        .map_err(|e| format!("cannot write the report: {e}"))
+}
+
+fn run_validate(args: &ValidateArgs, out: &mut dyn Write) -> Result<(), String> {
+    let mut paths = args.data.paths();
+    paths.services = args.file.clone();
+    let dataset = load::load_dataset(&paths)
+        .map_err(|e| format!("{} is not valid:\n{e}", args.file.display()))?;
+    writeln!(
+        out,
+        "{}: {} listings, all valid against {} areas and {} service types",
+        args.file.display(),
+        dataset.services().len(),
+        dataset.areas().len(),
+        dataset.types().len()
+    )
+    .map_err(|e| e.to_string())
+}
+
+fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), String> {
+    let summary = load::import::run(
+        &args.input,
+        &args.output,
+        Some(&args.codes),
+        &mut std::io::stderr(),
+    )
+    .map_err(|e| {
+        format!(
+            "import of {} failed, nothing written: {e}",
+            args.input.display()
+        )
+    })?;
+    writeln!(out, "{}: {summary:?}", args.output.display()).map_err(|e| e.to_string())
+}

@@ -1,0 +1,248 @@
+//! A dataset: areas, the service taxonomy and service sites, cross-checked and linked once.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use geo::{MultiPolygon, Point};
+
+use super::{Area, GssCode, LocationPrecision, Serves, Service, ServiceType};
+use crate::spatial::AreaIndex;
+
+/// Which record a [`DatasetProblem`] is about; the number is its position in the list given to [`Dataset::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// An area.
+    Area(usize),
+    /// A service type.
+    Type(usize),
+    /// A service site.
+    Service(usize),
+}
+
+/// A cross-reference that does not hold: an unknown type or code, a site outside every area, a duplicate id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetProblem {
+    /// The record at fault.
+    pub subject: Subject,
+    /// The field at fault, as named in the files (`type`, `serves`, `lat`…).
+    pub field: &'static str,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl fmt::Display for DatasetProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} field `{}`: {}",
+            self.subject, self.field, self.message
+        )
+    }
+}
+
+/// Areas, types and services that are known to agree with each other.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    areas: Vec<Area>,
+    types: Vec<ServiceType>,
+    services: Vec<Service>,
+    area_index: AreaIndex,
+    boundaries: Vec<MultiPolygon<f64>>,
+    /// For each service, the index of the area its point lies in.
+    located_in: Vec<usize>,
+    /// For each service, the indexes of the areas it serves (sorted, unique).
+    served_areas: Vec<Vec<usize>>,
+}
+
+impl Dataset {
+    /// Checks every cross-reference and links services to areas. Returns every problem found, not just the first.
+    pub fn new(
+        areas: Vec<Area>,
+        types: Vec<ServiceType>,
+        services: Vec<Service>,
+    ) -> Result<Self, Vec<DatasetProblem>> {
+        let mut problems = Vec::new();
+        check_unique(
+            areas.iter().map(|a| a.code.as_str()),
+            Subject::Area,
+            "code",
+            &mut problems,
+        );
+        check_unique(
+            types.iter().map(|t| t.id.as_str()),
+            Subject::Type,
+            "type",
+            &mut problems,
+        );
+        check_unique(
+            services.iter().map(|s| s.id.as_str()),
+            Subject::Service,
+            "id",
+            &mut problems,
+        );
+        for (t, service_type) in types.iter().enumerate() {
+            if let Some(area) = areas
+                .iter()
+                .find(|a| a.basis(&service_type.basis).is_none_or(|v| v <= 0.0))
+            {
+                problems.push(DatasetProblem {
+                    subject: Subject::Type(t),
+                    field: "benchmark_basis",
+                    message: format!(
+                        "basis `{}` has no positive count for area {} ({})",
+                        service_type.basis, area.code, area.name
+                    ),
+                });
+            }
+        }
+
+        let boundaries: Vec<MultiPolygon<f64>> = areas.iter().map(|a| a.boundary.clone()).collect();
+        let area_index = AreaIndex::new(&boundaries);
+        let position: HashMap<&GssCode, usize> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (&a.code, i))
+            .collect();
+        let type_ids: HashSet<&str> = types.iter().map(|t| t.id.as_str()).collect();
+        let mut located_in = Vec::with_capacity(services.len());
+        let mut served_areas = Vec::with_capacity(services.len());
+        for (s, service) in services.iter().enumerate() {
+            if !type_ids.contains(service.service_type.as_str()) {
+                problems.push(DatasetProblem {
+                    subject: Subject::Service(s),
+                    field: "type",
+                    message: format!("unknown service type `{}`", service.service_type),
+                });
+            }
+            let home = area_index.locate(service.location, &boundaries);
+            if home.is_none() {
+                problems.push(DatasetProblem {
+                    subject: Subject::Service(s),
+                    field: "lat",
+                    message: format!(
+                        "point (lat {}, lon {}) lies outside every area",
+                        service.location.y(),
+                        service.location.x()
+                    ),
+                });
+            }
+            let served = match &service.serves {
+                Serves::OwnArea => home.into_iter().collect(),
+                Serves::AllAreas => (0..areas.len()).collect(),
+                Serves::Areas(codes) => {
+                    let mut served = Vec::with_capacity(codes.len());
+                    for code in codes {
+                        match position.get(code) {
+                            Some(&index) => served.push(index),
+                            None => problems.push(DatasetProblem {
+                                subject: Subject::Service(s),
+                                field: "serves",
+                                message: format!("unknown area code `{code}`"),
+                            }),
+                        }
+                    }
+                    served.sort_unstable();
+                    served.dedup();
+                    served
+                }
+            };
+            located_in.push(home.unwrap_or(0));
+            served_areas.push(served);
+        }
+
+        if problems.is_empty() {
+            Ok(Self {
+                areas,
+                types,
+                services,
+                area_index,
+                boundaries,
+                located_in,
+                served_areas,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The areas, in the order given.
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
+    }
+
+    /// The service taxonomy, in the order given.
+    pub fn types(&self) -> &[ServiceType] {
+        &self.types
+    }
+
+    /// The service sites, in the order given.
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// The type with this id.
+    pub fn service_type(&self, id: &str) -> Option<&ServiceType> {
+        self.types.iter().find(|t| t.id == id)
+    }
+
+    /// The position of the area with this code.
+    pub fn area_position(&self, code: &str) -> Option<usize> {
+        self.areas.iter().position(|a| a.code.as_str() == code)
+    }
+
+    /// The position of the service with this id.
+    pub fn service_position(&self, id: &str) -> Option<usize> {
+        self.services.iter().position(|s| s.id == id)
+    }
+
+    /// The area a point lies in (envelope query, then exact point-in-polygon).
+    pub fn locate(&self, point: Point<f64>) -> Option<usize> {
+        self.area_index.locate(point, &self.boundaries)
+    }
+
+    /// The area service `site` lies in.
+    pub fn located_in(&self, site: usize) -> usize {
+        self.located_in[site]
+    }
+
+    /// The areas service `site` serves (sorted positions).
+    pub fn served_areas(&self, site: usize) -> &[usize] {
+        &self.served_areas[site]
+    }
+
+    /// The point that may be published for a site, and that every distance to it is measured from: its own
+    /// location when exact, its area's representative point when confidential.
+    pub fn published_point(&self, site: usize) -> Point<f64> {
+        let service = &self.services[site];
+        match service.location_precision {
+            LocationPrecision::Exact => service.location,
+            LocationPrecision::Confidential => {
+                self.areas[self.located_in[site]].representative_point
+            }
+        }
+    }
+
+    /// Whether any listing is invented sample data.
+    pub fn has_illustrative_listings(&self) -> bool {
+        self.services.iter().any(Service::is_illustrative)
+    }
+}
+
+fn check_unique<'a>(
+    keys: impl Iterator<Item = &'a str>,
+    subject: fn(usize) -> Subject,
+    field: &'static str,
+    problems: &mut Vec<DatasetProblem>,
+) {
+    let mut first_use: HashMap<&str, usize> = HashMap::new();
+    for (index, key) in keys.enumerate() {
+        let first = *first_use.entry(key).or_insert(index);
+        if first != index {
+            problems.push(DatasetProblem {
+                subject: subject(index),
+                field,
+                message: format!("duplicate `{key}` (first used by record {})", first + 1),
+            });
+        }
+    }
+}

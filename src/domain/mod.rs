@@ -1,0 +1,16 @@
+//! The coverage engine: pure types and functions, no I/O and no HTTP.
+
+pub mod access;
+pub mod analysis;
+mod area;
+pub mod coverage;
+mod dataset;
+pub mod lottery;
+mod service;
+
+pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};
+pub use area::{Area, GssCode};
+pub use dataset::{Dataset, DatasetProblem, Subject};
+pub use service::{
+    Benchmark, DEFAULT_RATE_PER, LocationPrecision, Serves, Service, ServiceType, Setting,
+};

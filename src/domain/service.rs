@@ -1,0 +1,192 @@
+//! Services: the taxonomy of service types with their benchmarks, and the service sites themselves.
+
+use chrono::NaiveDate;
+use geo::Point;
+use serde::Serialize;
+
+use super::GssCode;
+
+/// A published provision benchmark: `value` units of capacity per `per` people of the type's basis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Benchmark {
+    /// Capacity units required per `per` people, e.g. `1` (centre).
+    pub value: f64,
+    /// Size of the population the value refers to, e.g. `200000` (women).
+    pub per: f64,
+    /// Where the figure comes from, e.g. the Council of Europe's 2008 minimum standards.
+    pub source: String,
+}
+
+/// A type of service, e.g. `isva`, and how its provision is measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceType {
+    /// Slug used in files, URLs and JSON, e.g. `rape_crisis`.
+    pub id: String,
+    /// Human-readable label.
+    pub label: String,
+    /// The benchmark, where a recognised one exists.
+    pub benchmark: Option<Benchmark>,
+    /// Which basis population column rates are computed against (`women`, `population`).
+    pub basis: String,
+    /// What a site's capacity counts, e.g. `FTE advisers`, `family places`.
+    pub capacity_unit: String,
+    /// Travel catchment in kilometres used for the physical-access share.
+    pub catchment_km: f64,
+}
+
+/// The population size rates are expressed per when a type has no benchmark.
+pub const DEFAULT_RATE_PER: f64 = 100_000.0;
+
+impl ServiceType {
+    /// The population size this type's rate is expressed per: the benchmark's `per`, else 100,000.
+    pub fn rate_per(&self) -> f64 {
+        self.benchmark.as_ref().map_or(DEFAULT_RATE_PER, |b| b.per)
+    }
+}
+
+/// Whether a site's real position may be published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationPrecision {
+    /// The address is public.
+    Exact,
+    /// The address must never leave the server (refuges, most rape crisis centres): only its area is published.
+    Confidential,
+}
+
+impl LocationPrecision {
+    /// Parses `exact` or `confidential`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "exact" => Ok(Self::Exact),
+            "confidential" => Ok(Self::Confidential),
+            other => Err(format!(
+                "`{other}` is not a location precision (exact or confidential)"
+            )),
+        }
+    }
+
+    /// The value as written in files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Confidential => "confidential",
+        }
+    }
+}
+
+/// Where a service is delivered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// A community base or drop-in.
+    Community,
+    /// A hospital, e.g. an A&E-based IDVA.
+    Hospital,
+    /// A court, e.g. a specialist domestic abuse court.
+    Court,
+    /// A housing office or refuge.
+    Housing,
+    /// A police station.
+    Police,
+    /// A health setting other than a hospital (GP, sexual health clinic).
+    Health,
+}
+
+impl Setting {
+    /// All settings, in the order they are documented.
+    pub const ALL: [Setting; 6] = [
+        Self::Community,
+        Self::Hospital,
+        Self::Court,
+        Self::Housing,
+        Self::Police,
+        Self::Health,
+    ];
+
+    /// The value as written in files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Community => "community",
+            Self::Hospital => "hospital",
+            Self::Court => "court",
+            Self::Housing => "housing",
+            Self::Police => "police",
+            Self::Health => "health",
+        }
+    }
+
+    /// Parses one of the six setting names.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        Self::ALL.into_iter().find(|s| s.as_str() == text).ok_or_else(|| {
+            format!("`{text}` is not a setting (community, hospital, court, housing, police or health)")
+        })
+    }
+}
+
+/// Which areas a site serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Serves {
+    /// Empty `serves`: the area the site lies in.
+    OwnArea,
+    /// `*`: every area in the dataset.
+    AllAreas,
+    /// An explicit list of GSS codes.
+    Areas(Vec<GssCode>),
+}
+
+impl Serves {
+    /// The value as written in files: empty, `*` or `;`-separated codes.
+    pub fn to_field(&self) -> String {
+        match self {
+            Self::OwnArea => String::new(),
+            Self::AllAreas => "*".into(),
+            Self::Areas(codes) => codes
+                .iter()
+                .map(GssCode::as_str)
+                .collect::<Vec<_>>()
+                .join(";"),
+        }
+    }
+}
+
+/// One service site.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Stable slug, unique within a dataset.
+    pub id: String,
+    /// Name of the service.
+    pub name: String,
+    /// Organisation that runs it.
+    pub provider: String,
+    /// Service type id (a row of the taxonomy).
+    pub service_type: String,
+    /// True position, WGS84 longitude/latitude degrees. Never published when confidential.
+    pub location: Point<f64>,
+    /// Whether `location` may be published.
+    pub location_precision: LocationPrecision,
+    /// Areas served.
+    pub serves: Serves,
+    /// Capacity in the type's unit; `None` when unknown.
+    pub capacity: Option<f64>,
+    /// Specialisms, e.g. `young_people`, `bame`.
+    pub specialisms: Vec<String>,
+    /// Where it is delivered from, when known.
+    pub setting: Option<Setting>,
+    /// Public phone number.
+    pub phone: String,
+    /// Public website.
+    pub website: String,
+    /// When the listing was last checked with the provider.
+    pub last_verified: NaiveDate,
+    /// Where the listing comes from; invented sample rows say `illustrative`.
+    pub source: String,
+}
+
+impl Service {
+    /// Whether this listing is invented sample data (its source says `illustrative`).
+    pub fn is_illustrative(&self) -> bool {
+        self.source.to_ascii_lowercase().contains("illustrative")
+    }
+}

@@ -1,0 +1,13 @@
+//! gapmap shows who can reach specialist support for violence against women and girls, and where the gaps are.
+//!
+//! Areas (London's boroughs by default) and service sites (IDVAs, ISVAs, the Havens, rape crisis centres…) are
+//! loaded by [`load`], linked and checked in [`domain::Dataset`], and analysed by [`domain::analyse`]: per area and
+//! per type, what serves it, its capacity share, rate against a benchmark, shortfall, status and physical access,
+//! and per type the "postcode lottery" summary. The definitions are in the README.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod domain;
+pub mod load;
+pub mod spatial;

@@ -1,0 +1,284 @@
+//! Loaders: read boundaries (GeoJSON), basis populations, the service taxonomy and service listings (CSV) into
+//! the engine's types. Every problem carries the file, and where it has one the line and field.
+
+mod boundaries;
+pub mod import;
+mod population;
+pub mod services;
+mod types;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use boundaries::{Boundary, read_boundaries};
+pub use population::{BasisRow, read_population};
+pub use services::{SERVICE_COLUMNS, ServiceRecord, parse_service, read_services};
+pub use types::read_types;
+
+use crate::domain::{Area, Dataset, Subject};
+
+/// One thing wrong with an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    /// The file at fault.
+    pub file: PathBuf,
+    /// 1-based line number, where the problem belongs to one line.
+    pub line: Option<u64>,
+    /// The column or property at fault.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl LoadProblem {
+    /// A problem with a whole file.
+    pub fn file(file: &Path, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with one field on one line.
+    pub fn field(file: &Path, line: Option<u64>, field: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line,
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, " line {line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found while loading; nothing is loaded when this is returned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError(pub Vec<LoadProblem>);
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&lines.join("\n"))
+    }
+}
+
+impl From<LoadProblem> for LoadError {
+    fn from(problem: LoadProblem) -> Self {
+        Self(vec![problem])
+    }
+}
+
+/// The bundled dataset's files, relative to the repository root.
+pub const DEFAULT_BOUNDARIES: &str = "boundaries/london-boroughs.geojson";
+/// Bundled basis populations.
+pub const DEFAULT_POPULATION: &str = "boundaries/london-population.csv";
+/// Bundled service taxonomy.
+pub const DEFAULT_TYPES: &str = "services/types.csv";
+/// Bundled (sample) service listings.
+pub const DEFAULT_SERVICES: &str = "services/london-services.csv";
+
+/// Where a dataset's four files are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataPaths {
+    /// Area boundaries, GeoJSON FeatureCollection with `code` and `name` properties.
+    pub boundaries: PathBuf,
+    /// Basis populations, CSV `code,name,<numeric columns>…,source`.
+    pub population: PathBuf,
+    /// Service taxonomy, CSV.
+    pub types: PathBuf,
+    /// Service listings, CSV.
+    pub services: PathBuf,
+}
+
+impl Default for DataPaths {
+    fn default() -> Self {
+        Self {
+            boundaries: DEFAULT_BOUNDARIES.into(),
+            population: DEFAULT_POPULATION.into(),
+            types: DEFAULT_TYPES.into(),
+            services: DEFAULT_SERVICES.into(),
+        }
+    }
+}
+
+/// Reads a file to a string, naming the file in the error.
+pub(crate) fn read_text(path: &Path) -> Result<String, LoadProblem> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadProblem::file(path, format!("cannot read: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(LoadProblem::file(path, "the file is empty"));
+    }
+    Ok(text)
+}
+
+/// Loads areas (boundaries joined with basis populations) from two files.
+pub fn load_areas(boundaries: &Path, population: &Path) -> Result<Vec<Area>, LoadError> {
+    let shapes = read_boundaries(boundaries)?;
+    let basis = read_population(population)?;
+    let mut problems = Vec::new();
+    let mut areas = Vec::with_capacity(shapes.len());
+    for shape in shapes {
+        let Some(row) = basis.iter().find(|row| row.code == shape.code) else {
+            problems.push(LoadProblem::file(
+                population,
+                format!(
+                    "no row for area {} ({}) of {}",
+                    shape.code,
+                    shape.name,
+                    boundaries.display()
+                ),
+            ));
+            continue;
+        };
+        match Area::new(
+            shape.code.clone(),
+            shape.name.clone(),
+            shape.boundary,
+            row.values.clone(),
+            row.source.clone(),
+        ) {
+            Some(area) => areas.push(area),
+            None => problems.push(LoadProblem::field(
+                boundaries,
+                None,
+                "geometry",
+                format!("area {} ({}) has an empty boundary", shape.code, shape.name),
+            )),
+        }
+    }
+    for row in &basis {
+        if !areas.iter().any(|a| a.code == row.code) && problems.is_empty() {
+            problems.push(LoadProblem::field(
+                population,
+                Some(row.line),
+                "code",
+                format!("area {} is not in {}", row.code, boundaries.display()),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(areas)
+    } else {
+        Err(LoadError(problems))
+    }
+}
+
+/// Loads and cross-checks a whole dataset. Every problem in every file is reported, each with file, line and
+/// field where it has them.
+pub fn load_dataset(paths: &DataPaths) -> Result<Dataset, LoadError> {
+    let areas = load_areas(&paths.boundaries, &paths.population);
+    let types = read_types(&paths.types);
+    let services = read_services(&paths.services);
+    let (areas, (types, type_lines), (services, service_lines)) = match (areas, types, services) {
+        (Ok(a), Ok(t), Ok(s)) => (a, t, s),
+        (a, t, s) => {
+            let problems = [a.err(), t.err(), s.err()]
+                .into_iter()
+                .flatten()
+                .flat_map(|e| e.0)
+                .collect();
+            return Err(LoadError(problems));
+        }
+    };
+    Dataset::new(areas, types, services).map_err(|problems| {
+        LoadError(
+            problems
+                .into_iter()
+                .map(|p| match p.subject {
+                    Subject::Service(i) => LoadProblem::field(
+                        &paths.services,
+                        service_lines.get(i).copied(),
+                        p.field,
+                        p.message,
+                    ),
+                    Subject::Type(i) => LoadProblem::field(
+                        &paths.types,
+                        type_lines.get(i).copied(),
+                        p.field,
+                        p.message,
+                    ),
+                    Subject::Area(_) => {
+                        LoadProblem::field(&paths.boundaries, None, p.field, p.message)
+                    }
+                })
+                .collect(),
+        )
+    })
+}
+
+/// Parses a CSV whose header must be exactly `columns` (in any order) into records with their 1-based lines.
+/// Header problems stop the read; row problems are collected and the row skipped.
+pub(crate) fn csv_records<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    columns: &[&str],
+) -> Result<(Vec<(u64, T)>, Vec<LoadProblem>), LoadError> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| LoadProblem::file(path, format!("unreadable header: {e}")))?
+        .clone();
+    let mut problems: Vec<LoadProblem> = columns
+        .iter()
+        .filter(|c| !headers.iter().any(|h| h.trim() == **c))
+        .map(|c| LoadProblem::field(path, Some(1), c, "missing column"))
+        .collect();
+    problems.extend(
+        headers
+            .iter()
+            .filter(|h| !columns.contains(&h.trim()))
+            .map(|h| {
+                LoadProblem::field(
+                    path,
+                    Some(1),
+                    h,
+                    format!("unknown column (expected: {})", columns.join(",")),
+                )
+            }),
+    );
+    if !problems.is_empty() {
+        return Err(LoadError(problems));
+    }
+    let headers = csv::StringRecord::from(headers.iter().map(str::trim).collect::<Vec<_>>());
+    let mut records = Vec::new();
+    for result in reader.records() {
+        match result {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line());
+                match record.deserialize::<T>(Some(&headers)) {
+                    Ok(value) => records.push((line, value)),
+                    Err(e) => problems.push(LoadProblem {
+                        file: path.into(),
+                        line: Some(line),
+                        field: None,
+                        message: format!("malformed row: {e}"),
+                    }),
+                }
+            }
+            Err(e) => problems.push(LoadProblem {
+                file: path.into(),
+                line: e.position().map(|p| p.line()),
+                field: None,
+                message: format!("malformed CSV: {e}"),
+            }),
+        }
+    }
+    if records.is_empty() && problems.is_empty() {
+        problems.push(LoadProblem::file(path, "no data rows"));
+    }
+    Ok((records, problems))
+}

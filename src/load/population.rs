@@ -1,0 +1,115 @@
+//! Reads basis populations: CSV `code,name,<numeric columns>…,source`. Every numeric column (e.g. `population`,
+//! `women`) can serve as a service type's benchmark basis.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{LoadError, LoadProblem, read_text};
+use crate::domain::GssCode;
+
+/// Columns of the population file that are text, not counts.
+const TEXT_COLUMNS: [&str; 3] = ["code", "name", "source"];
+
+/// One area's basis populations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BasisRow {
+    /// 1-based line in the file.
+    pub line: u64,
+    /// GSS code.
+    pub code: GssCode,
+    /// Counts by column name; all positive.
+    pub values: BTreeMap<String, f64>,
+    /// The `source` column: where the figures come from; says `estimate` for estimated figures.
+    pub source: String,
+}
+
+/// Reads and checks a population CSV.
+pub fn read_population(path: &Path) -> Result<Vec<BasisRow>, LoadError> {
+    let text = read_text(path)?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| LoadProblem::file(path, format!("unreadable header: {e}")))?
+        .clone();
+    for required in ["code", "name"] {
+        if !headers.iter().any(|h| h == required) {
+            return Err(LoadProblem::file(path, format!("missing column `{required}`")).into());
+        }
+    }
+    let numeric: Vec<(usize, &str)> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !TEXT_COLUMNS.contains(h))
+        .collect();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (code_at, source_at) = (column("code").unwrap_or(0), column("source"));
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                problems.push(LoadProblem {
+                    file: path.to_owned(),
+                    line,
+                    field: None,
+                    message: format!("malformed CSV: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let code = match GssCode::parse(record.get(code_at).unwrap_or_default()) {
+            Ok(code) => code,
+            Err(message) => {
+                problems.push(LoadProblem::field(path, Some(line), "code", message));
+                continue;
+            }
+        };
+        let mut values = BTreeMap::new();
+        for &(index, name) in &numeric {
+            let raw = record.get(index).unwrap_or_default().trim();
+            match raw.parse::<f64>() {
+                Ok(value) if value.is_finite() && value > 0.0 => {
+                    values.insert(name.to_owned(), value);
+                }
+                _ => problems.push(LoadProblem::field(
+                    path,
+                    Some(line),
+                    name,
+                    format!("`{raw}` is not a positive number"),
+                )),
+            }
+        }
+        let source = source_at
+            .and_then(|i| record.get(i))
+            .unwrap_or_default()
+            .to_owned();
+        rows.push(BasisRow {
+            line,
+            code,
+            values,
+            source,
+        });
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(LoadProblem::file(path, "no data rows"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for row in &rows {
+        if !seen.insert(&row.code) {
+            problems.push(LoadProblem::field(
+                path,
+                Some(row.line),
+                "code",
+                format!("duplicate area {}", row.code),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(LoadError(problems))
+    }
+}

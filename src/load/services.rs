@@ -1,0 +1,288 @@
+//! Reads and checks service listings: one row per site (schema in `services/README.md`). The same per-field rules
+//! check a listing however it arrives (CSV row, or later a provider's submission).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use geo::Point;
+use serde::{Deserialize, Serialize};
+
+use super::{LoadError, LoadProblem, read_text};
+use crate::domain::{GssCode, LocationPrecision, Serves, Service, Setting};
+
+/// The listing columns, in file order.
+pub const SERVICE_COLUMNS: [&str; 15] = [
+    "id",
+    "name",
+    "provider",
+    "type",
+    "lat",
+    "lon",
+    "location_precision",
+    "serves",
+    "capacity",
+    "specialisms",
+    "setting",
+    "phone",
+    "website",
+    "last_verified",
+    "source",
+];
+
+/// Longest accepted text field, in characters.
+pub const MAX_TEXT_CHARS: usize = 300;
+
+/// A listing as text, exactly as in a CSV row: nothing checked yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRecord {
+    /// Stable slug.
+    pub id: String,
+    /// Service name.
+    pub name: String,
+    /// Organisation.
+    pub provider: String,
+    /// Service type id.
+    #[serde(rename = "type")]
+    pub service_type: String,
+    /// Latitude, decimal degrees.
+    pub lat: String,
+    /// Longitude, decimal degrees.
+    pub lon: String,
+    /// `exact` or `confidential`.
+    pub location_precision: String,
+    /// Empty, `*`, or `;`-separated GSS codes.
+    pub serves: String,
+    /// Number or empty.
+    pub capacity: String,
+    /// `;`-separated slugs.
+    pub specialisms: String,
+    /// A setting or empty.
+    pub setting: String,
+    /// Phone number.
+    pub phone: String,
+    /// Website URL.
+    pub website: String,
+    /// ISO date `YYYY-MM-DD`.
+    pub last_verified: String,
+    /// Where the listing comes from.
+    pub source: String,
+}
+
+impl ServiceRecord {
+    /// The record of an existing service (the inverse of [`parse_service`]).
+    pub fn from_service(service: &Service) -> Self {
+        Self {
+            id: service.id.clone(),
+            name: service.name.clone(),
+            provider: service.provider.clone(),
+            service_type: service.service_type.clone(),
+            lat: service.location.y().to_string(),
+            lon: service.location.x().to_string(),
+            location_precision: service.location_precision.as_str().into(),
+            serves: service.serves.to_field(),
+            capacity: service.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            specialisms: service.specialisms.join(";"),
+            setting: service
+                .setting
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            phone: service.phone.clone(),
+            website: service.website.clone(),
+            last_verified: service.last_verified.format("%Y-%m-%d").to_string(),
+            source: service.source.clone(),
+        }
+    }
+}
+
+/// A problem with one field of a listing: `(field, message)`.
+pub type FieldProblem = (&'static str, String);
+
+fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+fn coordinate(raw: &str, field: &'static str, limit: f64, problems: &mut Vec<FieldProblem>) -> f64 {
+    match raw.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() <= limit => v,
+        Ok(v) if v.is_finite() => {
+            problems.push((
+                field,
+                format!("{v} is out of range (−{limit} to {limit} degrees)"),
+            ));
+            0.0
+        }
+        _ => {
+            problems.push((
+                field,
+                format!("`{}` is not a finite number of degrees", raw.trim()),
+            ));
+            0.0
+        }
+    }
+}
+
+/// Checks every field of a listing on its own (cross-references such as the type or area codes existing are
+/// checked by [`crate::domain::Dataset::new`]). Returns every problem, not just the first.
+pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem>> {
+    let mut problems: Vec<FieldProblem> = Vec::new();
+    let texts = [
+        ("id", &record.id),
+        ("name", &record.name),
+        ("provider", &record.provider),
+        ("type", &record.service_type),
+        ("serves", &record.serves),
+        ("specialisms", &record.specialisms),
+        ("phone", &record.phone),
+        ("website", &record.website),
+        ("source", &record.source),
+    ];
+    for (field, value) in texts {
+        if value.chars().count() > MAX_TEXT_CHARS {
+            problems.push((field, format!("longer than {MAX_TEXT_CHARS} characters")));
+        }
+        if value.chars().any(char::is_control) {
+            problems.push((field, "contains control characters".into()));
+        }
+    }
+    for (field, value) in [
+        ("name", &record.name),
+        ("provider", &record.provider),
+        ("source", &record.source),
+    ] {
+        if value.trim().is_empty() {
+            problems.push((field, "must not be empty".into()));
+        }
+    }
+    let id = record.id.trim();
+    if !is_slug(id) {
+        problems.push((
+            "id",
+            format!("`{id}` must be a slug of lowercase letters, digits, `-` and `_`"),
+        ));
+    }
+    let service_type = record.service_type.trim();
+    if !is_slug(service_type) {
+        problems.push(("type", format!("`{service_type}` is not a service type id")));
+    }
+    let lat = coordinate(&record.lat, "lat", 90.0, &mut problems);
+    let lon = coordinate(&record.lon, "lon", 180.0, &mut problems);
+    let location_precision =
+        LocationPrecision::parse(&record.location_precision).unwrap_or_else(|message| {
+            problems.push(("location_precision", message));
+            LocationPrecision::Confidential
+        });
+    let serves = match record.serves.trim() {
+        "" => Serves::OwnArea,
+        "*" => Serves::AllAreas,
+        list => {
+            let mut codes = Vec::new();
+            for part in list.split(';').map(str::trim) {
+                match GssCode::parse(part) {
+                    Ok(code) => codes.push(code),
+                    Err(message) => problems.push(("serves", message)),
+                }
+            }
+            Serves::Areas(codes)
+        }
+    };
+    let capacity = match record.capacity.trim() {
+        "" => None,
+        raw => match raw.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+            _ => {
+                problems.push((
+                    "capacity",
+                    format!("`{raw}` is not a non-negative number (leave empty if unknown)"),
+                ));
+                None
+            }
+        },
+    };
+    let specialisms: Vec<String> = record
+        .specialisms
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if let Some(bad) = specialisms.iter().find(|s| !is_slug(s)) {
+        problems.push((
+            "specialisms",
+            format!("`{bad}` must be a slug such as young_people"),
+        ));
+    }
+    let setting = match record.setting.trim() {
+        "" => None,
+        raw => Setting::parse(raw)
+            .map_err(|message| problems.push(("setting", message)))
+            .ok(),
+    };
+    let website = record.website.trim();
+    if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
+        problems.push((
+            "website",
+            format!("`{website}` must start with https:// or http://"),
+        ));
+    }
+    let last_verified = NaiveDate::parse_from_str(record.last_verified.trim(), "%Y-%m-%d")
+        .unwrap_or_else(|_| {
+            problems.push((
+                "last_verified",
+                format!(
+                    "`{}` is not an ISO date (YYYY-MM-DD)",
+                    record.last_verified.trim()
+                ),
+            ));
+            NaiveDate::MIN
+        });
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Service {
+        id: id.to_owned(),
+        name: record.name.trim().to_owned(),
+        provider: record.provider.trim().to_owned(),
+        service_type: service_type.to_owned(),
+        location: Point::new(lon, lat),
+        location_precision,
+        serves,
+        capacity,
+        specialisms,
+        setting,
+        phone: record.phone.trim().to_owned(),
+        website: website.to_owned(),
+        last_verified,
+        source: record.source.trim().to_owned(),
+    })
+}
+
+/// Reads listings. Returns the services and the 1-based line each came from.
+pub fn read_services(path: &Path) -> Result<(Vec<Service>, Vec<u64>), LoadError> {
+    let text = read_text(path)?;
+    let (records, mut problems) =
+        super::csv_records::<ServiceRecord>(path, &text, &SERVICE_COLUMNS)?;
+    let mut services = Vec::with_capacity(records.len());
+    let mut lines = Vec::with_capacity(records.len());
+    for (line, record) in records {
+        match parse_service(&record) {
+            Ok(service) => {
+                services.push(service);
+                lines.push(line);
+            }
+            Err(found) => problems.extend(
+                found
+                    .into_iter()
+                    .map(|(field, message)| LoadProblem::field(path, Some(line), field, message)),
+            ),
+        }
+    }
+    if problems.is_empty() {
+        Ok((services, lines))
+    } else {
+        Err(LoadError(problems))
+    }
+}
