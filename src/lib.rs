@@ -8,6 +8,8 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod http;
 pub mod load;
 pub mod spatial;

@@ -1,4 +1,4 @@
-//! The `gapmap` command line: `report`, `validate`, `import-boundaries` (and later `serve`).
+//! The `gapmap` command line: `report`, `validate`, `import-boundaries`, `serve`.
 
 mod report;
 
@@ -27,6 +27,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Check a service listings CSV against the schema, the taxonomy and the boundaries.
     Validate(ValidateArgs),
+    /// Serve the API and the map over HTTP.
+    Serve(crate::config::ServeArgs),
     /// Convert TopoJSON / GeoJSON boundaries into gapmap's checked GeoJSON (codes attached, geometry repaired).
     ImportBoundaries(ImportArgs),
 }
@@ -119,6 +121,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(args) => run_report(&args, &mut out),
         Command::Validate(args) => run_validate(&args, &mut out),
         Command::ImportBoundaries(args) => run_import(&args, &mut out),
+        Command::Serve(args) => crate::http::run_server(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

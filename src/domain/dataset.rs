@@ -246,3 +246,96 @@ fn check_unique<'a>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use geo::polygon;
+
+    use super::*;
+    use crate::domain::Benchmark;
+
+    fn square_area(code: &str) -> Area {
+        let square = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
+        let basis = BTreeMap::from([("women".to_owned(), 10.0)]);
+        Area::new(GssCode::parse(code).unwrap(), "Square".into(), square, basis, String::new()).unwrap()
+    }
+
+    fn kind(id: &str, basis: &str) -> ServiceType {
+        ServiceType {
+            id: id.into(),
+            label: id.into(),
+            benchmark: Some(Benchmark { value: 1.0, per: 10.0, source: "t".into() }),
+            basis: basis.into(),
+            capacity_unit: "u".into(),
+            catchment_km: 1.0,
+        }
+    }
+
+    fn site(id: &str, kind: &str, x: f64, serves: Serves, precision: LocationPrecision) -> Service {
+        Service {
+            id: id.into(),
+            name: id.into(),
+            provider: "p".into(),
+            service_type: kind.into(),
+            location: Point::new(x, 0.25),
+            location_precision: precision,
+            serves,
+            capacity: Some(1.0),
+            specialisms: vec![],
+            setting: None,
+            phone: String::new(),
+            website: String::new(),
+            last_verified: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn every_cross_reference_problem_is_reported() {
+        let unknown = GssCode::parse("E09000099").unwrap();
+        let problems = Dataset::new(
+            vec![square_area("E09000001")],
+            vec![kind("rc", "women"), kind("idva", "men")],
+            vec![
+                site("a", "rc", 0.5, Serves::OwnArea, LocationPrecision::Exact),
+                site("a", "nope", 0.5, Serves::Areas(vec![unknown]), LocationPrecision::Exact),
+                site("c", "rc", 5.0, Serves::OwnArea, LocationPrecision::Exact),
+            ],
+        )
+        .unwrap_err();
+        let found: Vec<(Subject, &str)> = problems.iter().map(|p| (p.subject, p.field)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Subject::Service(1), "id"),
+                (Subject::Type(1), "benchmark_basis"),
+                (Subject::Service(1), "type"),
+                (Subject::Service(1), "serves"),
+                (Subject::Service(2), "lat"),
+            ],
+            "{problems:#?}"
+        );
+        assert!(problems[0].message.contains("first used by record 1"), "{problems:#?}");
+    }
+
+    #[test]
+    fn confidential_sites_are_published_at_their_areas_representative_point() {
+        let dataset = Dataset::new(
+            vec![square_area("E09000001")],
+            vec![kind("rc", "women")],
+            vec![
+                site("open", "rc", 0.1, Serves::OwnArea, LocationPrecision::Exact),
+                site("hidden", "rc", 0.9, Serves::AllAreas, LocationPrecision::Confidential),
+            ],
+        )
+        .unwrap();
+        assert_eq!(dataset.published_point(0), Point::new(0.1, 0.25));
+        let published = dataset.published_point(1);
+        assert_eq!(published, dataset.areas()[0].representative_point);
+        assert_ne!(published, Point::new(0.9, 0.25));
+        assert_eq!((dataset.located_in(1), dataset.served_areas(1)), (0, &[0][..]));
+    }
+}
