@@ -7,11 +7,12 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use geo::{MultiPolygon, Point, polygon};
 use gapmap::domain::{
-    AnalysisOptions, Area, Benchmark, Dataset, GssCode, LocationPrecision, Serves, Service, ServiceType, analyse,
+    AnalysisOptions, Area, Benchmark, Dataset, GssCode, LocationPrecision, Serves, Service,
+    ServiceType, analyse,
 };
 use gapmap::load::{DataPaths, load_dataset};
+use geo::{MultiPolygon, Point, polygon};
 
 /// Deterministic xorshift, so every run times the same input.
 struct Rng(u64);
@@ -37,16 +38,33 @@ fn synthetic_national() -> Dataset {
                 (x: x0, y: y0), (x: x0 + width, y: y0), (x: x0 + width, y: y0 + height), (x: x0, y: y0 + height)
             ]]);
             let population = 60_000.0 + 400_000.0 * rng.next();
-            let basis = BTreeMap::from([("population".to_owned(), population), ("women".to_owned(), population * 0.51)]);
-            let code = GssCode::parse(&format!("E0{:07}", areas.len() + 1)).expect("synthetic codes are well formed");
-            areas.push(Area::new(code, format!("Area {}", areas.len() + 1), cell, basis, String::new()).expect("non-empty"));
+            let basis = BTreeMap::from([
+                ("population".to_owned(), population),
+                ("women".to_owned(), population * 0.51),
+            ]);
+            let code = GssCode::parse(&format!("E0{:07}", areas.len() + 1))
+                .expect("synthetic codes are well formed");
+            areas.push(
+                Area::new(
+                    code,
+                    format!("Area {}", areas.len() + 1),
+                    cell,
+                    basis,
+                    String::new(),
+                )
+                .expect("non-empty"),
+            );
         }
     }
     let types: Vec<ServiceType> = (0..10)
         .map(|t| ServiceType {
             id: format!("type_{t}"),
             label: format!("Type {t}"),
-            benchmark: (t % 2 == 0).then(|| Benchmark { value: 1.0, per: 100_000.0, source: "synthetic".into() }),
+            benchmark: (t % 2 == 0).then(|| Benchmark {
+                value: 1.0,
+                per: 100_000.0,
+                source: "synthetic".into(),
+            }),
             basis: "women".into(),
             capacity_unit: "units".into(),
             catchment_km: 5.0,
@@ -55,10 +73,17 @@ fn synthetic_national() -> Dataset {
     let codes: Vec<GssCode> = areas.iter().map(|a| a.code.clone()).collect();
     let services = (0..20_000)
         .map(|i| {
-            let (x, y) = (-4.0 + rng.next() * cols as f64 * width, 50.5 + rng.next() * rows as f64 * height);
+            let (x, y) = (
+                -4.0 + rng.next() * cols as f64 * width,
+                50.5 + rng.next() * rows as f64 * height,
+            );
             let serves = match i % 10 {
                 0 => Serves::AllAreas,
-                1 => Serves::Areas((0..3).map(|_| codes[(rng.next() * codes.len() as f64) as usize].clone()).collect()),
+                1 => Serves::Areas(
+                    (0..3)
+                        .map(|_| codes[(rng.next() * codes.len() as f64) as usize].clone())
+                        .collect(),
+                ),
                 _ => Serves::OwnArea,
             };
             Service {
@@ -67,7 +92,11 @@ fn synthetic_national() -> Dataset {
                 provider: "synthetic".into(),
                 service_type: format!("type_{}", i % 10),
                 location: Point::new(x, y),
-                location_precision: if i % 7 == 0 { LocationPrecision::Confidential } else { LocationPrecision::Exact },
+                location_precision: if i % 7 == 0 {
+                    LocationPrecision::Confidential
+                } else {
+                    LocationPrecision::Exact
+                },
                 serves,
                 capacity: (i % 13 != 0).then(|| 1.0 + (rng.next() * 10.0).floor()),
                 specialisms: vec![],
@@ -83,14 +112,21 @@ fn synthetic_national() -> Dataset {
 }
 
 fn bench(c: &mut Criterion) {
-    let london = load_dataset(&DataPaths::default()).expect("bundled data loads (run from the repository root)");
+    let london = load_dataset(&DataPaths::default())
+        .expect("bundled data loads (run from the repository root)");
     let mut group = c.benchmark_group("analyse");
     group.sample_size(10);
-    group.bench_function("london_250m_grid", |b| b.iter(|| analyse(black_box(&london), &AnalysisOptions::default())));
+    group.bench_function("london_250m_grid", |b| {
+        b.iter(|| analyse(black_box(&london), &AnalysisOptions::default()))
+    });
     let national = synthetic_national();
     // A 250 m grid over 158,000 km² is 2.5 million sample points; national runs use a 1 km grid.
-    let options = AnalysisOptions { grid_spacing_km: 1.0 };
-    group.bench_function("national_350_areas_20000_sites_1km_grid", |b| b.iter(|| analyse(black_box(&national), &options)));
+    let options = AnalysisOptions {
+        grid_spacing_km: 1.0,
+    };
+    group.bench_function("national_350_areas_20000_sites_1km_grid", |b| {
+        b.iter(|| analyse(black_box(&national), &options))
+    });
     group.finish();
 }
 

@@ -1,6 +1,7 @@
 //! Server configuration: built-in defaults (named constants) < `GAPMAP_*` environment variables < flags.
-//!
-//! STUB — completed with the HTTP server.
+//! The log filter comes from `RUST_LOG` (default [`DEFAULT_LOG_FILTER`]).
+
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -9,12 +10,43 @@ use crate::cli::DataArgs;
 /// Default address the server listens on.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
+/// Default directory for the server's own state (the submissions database of a later version).
+pub const DEFAULT_DATA_DIR: &str = "./data";
+
+/// Default directory of the built web page, served at `/` when it exists.
+pub const DEFAULT_STATIC_DIR: &str = "web/dist";
+
+/// Log filter used when `RUST_LOG` is not set.
+pub const DEFAULT_LOG_FILTER: &str = "info";
+
+/// Seconds the server waits for requests in flight to finish after SIGTERM or SIGINT.
+pub const SHUTDOWN_TIMEOUT_SECS: u64 = 10;
+
 /// Arguments of `gapmap serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on (host:port).
     #[arg(long, env = "GAPMAP_BIND", default_value = DEFAULT_BIND)]
     pub bind: String,
+    /// Directory for the server's own state. Reserved: nothing is written there yet.
+    #[arg(long, env = "GAPMAP_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
+    pub data_dir: PathBuf,
+    /// Origins allowed to call the API from a browser (comma-separated, or `*` for any). CORS is off when unset.
+    #[arg(long, env = "GAPMAP_CORS_ORIGIN", value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+    /// Base-map tile URL template for the web page, e.g. `https://tiles.example.org/{z}/{x}/{y}.png`.
+    /// No base map when unset.
+    #[arg(long, env = "GAPMAP_TILE_URL")]
+    pub tile_url: Option<String>,
+    /// Attribution shown with the base map (required by most tile providers).
+    #[arg(long, env = "GAPMAP_TILE_ATTRIBUTION")]
+    pub tile_attribution: Option<String>,
+    /// Directory of the built web page, served at `/` when it holds an `index.html`.
+    #[arg(long, env = "GAPMAP_STATIC_DIR", default_value = DEFAULT_STATIC_DIR)]
+    pub static_dir: PathBuf,
+    /// Worker threads (default: one per CPU core).
+    #[arg(long, env = "GAPMAP_WORKERS")]
+    pub workers: Option<usize>,
     /// The data files.
     #[command(flatten)]
     pub data: DataArgs,

@@ -10,6 +10,8 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod http;
 pub mod load;
 pub mod spatial;
+pub mod store;

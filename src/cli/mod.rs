@@ -1,5 +1,8 @@
-//! The `gapmap` command line: `report`, `validate`, `import-boundaries`, `serve`.
+//! The `gapmap` command line: `report`, `validate`, `import-boundaries`, `serve`, `accounts`, `import-services`,
+//! `export-services`.
 
+pub mod accounts;
+pub mod listings;
 mod report;
 
 use std::io::Write;
@@ -31,6 +34,20 @@ pub enum Command {
     Serve(crate::config::ServeArgs),
     /// Convert TopoJSON / GeoJSON boundaries into gapmap's checked GeoJSON (codes attached, geometry repaired).
     ImportBoundaries(ImportArgs),
+    /// Manage API accounts: add (prints the token once), revoke, list.
+    Accounts(accounts::AccountsArgs),
+    /// Import service listings from a CSV into the database (checked as `validate` does; each change audited).
+    ImportServices(listings::ImportServicesArgs),
+    /// Export the database's current listings as a listings CSV.
+    ExportServices(listings::ExportServicesArgs),
+}
+
+/// Where the database lives (`<data-dir>/gapmap.db`, created on first use).
+#[derive(Debug, Clone, Args)]
+pub struct DataDirArgs {
+    /// Directory of the database.
+    #[arg(long, global = true, env = "GAPMAP_DATA_DIR", default_value = crate::store::DEFAULT_DATA_DIR)]
+    pub data_dir: PathBuf,
 }
 
 /// Where the dataset's files are; every default is the bundled London data.
@@ -122,6 +139,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Validate(args) => run_validate(&args, &mut out),
         Command::ImportBoundaries(args) => run_import(&args, &mut out),
         Command::Serve(args) => crate::http::run_server(args),
+        Command::Accounts(args) => accounts::run(&args, &mut out),
+        Command::ImportServices(args) => listings::run_import(&args, &mut out),
+        Command::ExportServices(args) => listings::run_export(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -135,22 +155,22 @@ pub fn run(cli: Cli) -> ExitCode {
 fn run_report(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
     let dataset = load::load_dataset(&args.data.paths())
         .map_err(|e| format!("cannot load the data:\n{e}"))?;
-    if let Some(id) = &args.service_type {
-        if dataset.service_type(id).is_none() {
-            let known: Vec<&str> = dataset.types().iter().map(|t| t.id.as_str()).collect();
-            return Err(format!(
-                "unknown service type `{id}` (known: {})",
-                known.join(", ")
-            ));
-        }
+    if let Some(id) = &args.service_type
+        && dataset.service_type(id).is_none()
+    {
+        let known: Vec<&str> = dataset.types().iter().map(|t| t.id.as_str()).collect();
+        return Err(format!(
+            "unknown service type `{id}` (known: {})",
+            known.join(", ")
+        ));
     }
-    if let Some(code) = &args.area {
-        if dataset.area_position(code).is_none() {
-            return Err(format!(
-                "unknown area code `{code}` (not in {})",
-                args.data.boundaries.display()
-            ));
-        }
+    if let Some(code) = &args.area
+        && dataset.area_position(code).is_none()
+    {
+        return Err(format!(
+            "unknown area code `{code}` (not in {})",
+            args.data.boundaries.display()
+        ));
     }
     let analysis = analyse(&dataset, &AnalysisOptions::default());
     let filter = report::Filter {
@@ -184,11 +204,6 @@ fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), String> {
         Some(&args.codes),
         &mut std::io::stderr(),
     )
-    .map_err(|e| {
-        format!(
-            "import of {} failed, nothing written: {e}",
-            args.input.display()
-        )
-    })?;
-    writeln!(out, "{}: {summary:?}", args.output.display()).map_err(|e| e.to_string())
+    .map_err(|e| format!("import failed, nothing written: {e}"))?;
+    writeln!(out, "{}: {summary}", args.output.display()).map_err(|e| e.to_string())
 }

@@ -25,23 +25,25 @@ struct Notices {
 }
 
 fn notices(dataset: &Dataset) -> Notices {
-    let illustrative = dataset
-        .services()
-        .iter()
-        .filter(|s| s.is_illustrative())
-        .count();
-    let sample_data = (illustrative > 0).then(|| {
-        format!(
-            "SAMPLE DATA: {illustrative} of {} service listings are illustrative rows invented for demonstration, \
-             not a directory of real services.",
-            dataset.services().len()
-        )
-    });
+    let sample_data = crate::export::sample_data_notice(dataset);
     let estimated_basis = dataset
         .areas()
         .iter()
         .filter(|a| a.has_estimated_basis())
-        .map(|a| format!("{} ({}): {}", a.name, a.code, a.basis_source))
+        .map(|a| {
+            let figures: Vec<String> = a
+                .basis
+                .iter()
+                .map(|(column, value)| format!("{column} {value}"))
+                .collect();
+            format!(
+                "{} ({}): {} — {}",
+                a.name,
+                a.code,
+                figures.join(", "),
+                a.basis_source
+            )
+        })
         .collect();
     Notices {
         sample_data,
@@ -111,64 +113,13 @@ pub fn write(
     }
 }
 
-/// Columns of the area × type CSV, shared with the API's export.
-pub const AREA_CSV_COLUMNS: [&str; 19] = [
-    "code",
-    "name",
-    "type",
-    "located",
-    "serving",
-    "serving_unknown_capacity",
-    "capacity_share",
-    "basis",
-    "basis_population",
-    "rate",
-    "rate_per",
-    "relative_rate",
-    "required",
-    "shortfall",
-    "status",
-    "access_mean_km",
-    "access_p90_km",
-    "within_catchment",
-    "access_sample_points",
-];
-
-fn optional(value: Option<f64>) -> String {
-    value.map(|v| format!("{v:.4}")).unwrap_or_default()
-}
-
 fn write_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(AREA_CSV_COLUMNS)?;
-    for t in &report.types {
-        for a in &t.areas {
-            writer.write_record([
-                a.code.as_str().to_owned(),
-                a.name.clone(),
-                a.service_type.clone(),
-                a.located.to_string(),
-                a.serving.to_string(),
-                a.serving_unknown_capacity.to_string(),
-                format!("{:.4}", a.capacity_share),
-                t.service_type.basis.clone(),
-                format!("{}", a.basis_population),
-                format!("{:.4}", a.rate),
-                format!("{}", a.rate_per),
-                optional(a.relative_rate),
-                optional(a.required),
-                optional(a.shortfall),
-                a.status.as_str().to_owned(),
-                optional(a.access.map(|x| x.mean_km)),
-                optional(a.access.map(|x| x.p90_km)),
-                optional(a.access.map(|x| x.within_catchment)),
-                a.access
-                    .map(|x| x.sample_points.to_string())
-                    .unwrap_or_default(),
-            ])?;
-        }
-    }
-    writer.flush()
+    let rows = report
+        .types
+        .iter()
+        .flat_map(|t| t.areas.iter().map(move |a| (t.service_type, *a)));
+    crate::export::write_area_csv(rows, out)?;
+    Ok(())
 }
 
 fn write_table(report: &Report, dataset: &Dataset, out: &mut dyn Write) -> io::Result<()> {

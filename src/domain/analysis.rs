@@ -196,22 +196,42 @@ mod tests {
         let square = MultiPolygon(vec![polygon![
             (x: x0, y: 0.0), (x: x0 + 0.01, y: 0.0), (x: x0 + 0.01, y: 0.01), (x: x0, y: 0.01), (x: x0, y: 0.0)
         ]]);
-        let basis = BTreeMap::from([("women".to_owned(), women), ("population".to_owned(), 2.0 * women)]);
-        Area::new(GssCode::parse(code).unwrap(), code.to_owned(), square, basis, "test".into()).unwrap()
+        let basis = BTreeMap::from([
+            ("women".to_owned(), women),
+            ("population".to_owned(), 2.0 * women),
+        ]);
+        Area::new(
+            GssCode::parse(code).unwrap(),
+            code.to_owned(),
+            square,
+            basis,
+            "test".into(),
+        )
+        .unwrap()
     }
 
     fn service_type(id: &str, benchmark: Option<(f64, f64)>) -> ServiceType {
         ServiceType {
             id: id.into(),
             label: id.into(),
-            benchmark: benchmark.map(|(value, per)| Benchmark { value, per, source: "test".into() }),
+            benchmark: benchmark.map(|(value, per)| Benchmark {
+                value,
+                per,
+                source: "test".into(),
+            }),
             basis: "women".into(),
             capacity_unit: "units".into(),
             catchment_km: 1.0,
         }
     }
 
-    fn site(id: &str, kind: &str, at: (f64, f64), serves: Serves, capacity: Option<f64>) -> Service {
+    fn site(
+        id: &str,
+        kind: &str,
+        at: (f64, f64),
+        serves: Serves,
+        capacity: Option<f64>,
+    ) -> Service {
         Service {
             id: id.into(),
             name: id.into(),
@@ -237,9 +257,18 @@ mod tests {
         let b = GssCode::parse("E09000002").unwrap();
         let dataset = Dataset::new(
             vec![area(a.as_str(), 0.0, 100.0), area(b.as_str(), 0.01, 300.0)],
-            vec![service_type("rc", Some((1.0, 50.0))), service_type("isva", None)],
             vec![
-                site("big", "rc", (0.005, 0.005), Serves::Areas(vec![a, b]), Some(4.0)),
+                service_type("rc", Some((1.0, 50.0))),
+                service_type("isva", None),
+            ],
+            vec![
+                site(
+                    "big",
+                    "rc",
+                    (0.005, 0.005),
+                    Serves::Areas(vec![a, b]),
+                    Some(4.0),
+                ),
                 site("unknown", "rc", (0.002, 0.002), Serves::OwnArea, None),
             ],
         )
@@ -252,8 +281,14 @@ mod tests {
         let analysis = two_areas();
         let rc = analysis.for_type("rc").unwrap();
         let (a, b) = (&rc.areas[0], &rc.areas[1]);
-        assert_eq!((a.located, a.serving, a.serving_unknown_capacity), (2, 2, 1));
-        assert_eq!((b.located, b.serving, b.serving_unknown_capacity), (0, 1, 0));
+        assert_eq!(
+            (a.located, a.serving, a.serving_unknown_capacity),
+            (2, 2, 1)
+        );
+        assert_eq!(
+            (b.located, b.serving, b.serving_unknown_capacity),
+            (0, 1, 0)
+        );
         // 4 × 100/400 = 1 and 4 × 300/400 = 3.
         assert!((a.capacity_share - 1.0).abs() < 1e-12 && (b.capacity_share - 3.0).abs() < 1e-12);
         // Rate per 50 women: 1/100×50 = 0.5 in both; overall 4/400×50 = 0.5, so relative rate 1.
@@ -276,11 +311,21 @@ mod tests {
         let analysis = two_areas();
         let isva = analysis.for_type("isva").unwrap();
         for a in &isva.areas {
-            assert_eq!((a.status, a.serving, a.rate, a.required, a.access), (Status::None, 0, 0.0, None, None));
+            assert_eq!(
+                (a.status, a.serving, a.rate, a.required, a.access),
+                (Status::None, 0, 0.0, None, None)
+            );
             assert_eq!(a.rate_per, 100_000.0);
         }
         let lottery = isva.lottery.as_ref().unwrap();
-        assert_eq!((lottery.areas_none, lottery.gini, lottery.coefficient_of_variation), (2, None, None));
+        assert_eq!(
+            (
+                lottery.areas_none,
+                lottery.gini,
+                lottery.coefficient_of_variation
+            ),
+            (2, None, None)
+        );
         assert_eq!(isva.areas[0].relative_rate, None);
     }
 

@@ -222,6 +222,19 @@ impl Dataset {
         }
     }
 
+    /// The fraction (0–1) of site `site`'s capacity apportioned to area `area` when rates are taken against basis
+    /// column `basis`: the area's basis over the total basis of the areas the site serves, as in
+    /// [`super::coverage::provision`]. Zero when the site does not serve the area.
+    pub fn capacity_fraction(&self, site: usize, area: usize, basis: &str) -> f64 {
+        let served = self.served_areas(site);
+        if !served.contains(&area) {
+            return 0.0;
+        }
+        let of = |a: usize| self.areas[a].basis(basis).unwrap_or(0.0);
+        let total: f64 = served.iter().map(|&a| of(a)).sum();
+        if total > 0.0 { of(area) / total } else { 0.0 }
+    }
+
     /// Whether any listing is invented sample data.
     pub fn has_illustrative_listings(&self) -> bool {
         self.services.iter().any(Service::is_illustrative)
@@ -258,16 +271,29 @@ mod tests {
     use crate::domain::Benchmark;
 
     fn square_area(code: &str) -> Area {
-        let square = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
+        let square = MultiPolygon(vec![
+            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)],
+        ]);
         let basis = BTreeMap::from([("women".to_owned(), 10.0)]);
-        Area::new(GssCode::parse(code).unwrap(), "Square".into(), square, basis, String::new()).unwrap()
+        Area::new(
+            GssCode::parse(code).unwrap(),
+            "Square".into(),
+            square,
+            basis,
+            String::new(),
+        )
+        .unwrap()
     }
 
     fn kind(id: &str, basis: &str) -> ServiceType {
         ServiceType {
             id: id.into(),
             label: id.into(),
-            benchmark: Some(Benchmark { value: 1.0, per: 10.0, source: "t".into() }),
+            benchmark: Some(Benchmark {
+                value: 1.0,
+                per: 10.0,
+                source: "t".into(),
+            }),
             basis: basis.into(),
             capacity_unit: "u".into(),
             catchment_km: 1.0,
@@ -301,7 +327,13 @@ mod tests {
             vec![kind("rc", "women"), kind("idva", "men")],
             vec![
                 site("a", "rc", 0.5, Serves::OwnArea, LocationPrecision::Exact),
-                site("a", "nope", 0.5, Serves::Areas(vec![unknown]), LocationPrecision::Exact),
+                site(
+                    "a",
+                    "nope",
+                    0.5,
+                    Serves::Areas(vec![unknown]),
+                    LocationPrecision::Exact,
+                ),
                 site("c", "rc", 5.0, Serves::OwnArea, LocationPrecision::Exact),
             ],
         )
@@ -318,7 +350,10 @@ mod tests {
             ],
             "{problems:#?}"
         );
-        assert!(problems[0].message.contains("first used by record 1"), "{problems:#?}");
+        assert!(
+            problems[0].message.contains("first used by record 1"),
+            "{problems:#?}"
+        );
     }
 
     #[test]
@@ -328,7 +363,13 @@ mod tests {
             vec![kind("rc", "women")],
             vec![
                 site("open", "rc", 0.1, Serves::OwnArea, LocationPrecision::Exact),
-                site("hidden", "rc", 0.9, Serves::AllAreas, LocationPrecision::Confidential),
+                site(
+                    "hidden",
+                    "rc",
+                    0.9,
+                    Serves::AllAreas,
+                    LocationPrecision::Confidential,
+                ),
             ],
         )
         .unwrap();
@@ -336,6 +377,9 @@ mod tests {
         let published = dataset.published_point(1);
         assert_eq!(published, dataset.areas()[0].representative_point);
         assert_ne!(published, Point::new(0.9, 0.25));
-        assert_eq!((dataset.located_in(1), dataset.served_areas(1)), (0, &[0][..]));
+        assert_eq!(
+            (dataset.located_in(1), dataset.served_areas(1)),
+            (0, &[0][..])
+        );
     }
 }

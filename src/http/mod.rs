@@ -1,10 +1,186 @@
-//! The HTTP API (actix-web).
+//! The HTTP API (actix-web). [`serve`] builds the whole server — routes, middleware, error handling — and is what
+//! both `gapmap serve` and the integration tests run, so the tests exercise the real app.
 //!
-//! STUB — replaced by the server implementation.
+//! Data flows one way: the loaded [`Dataset`](crate::domain::Dataset) is analysed and rendered once into a
+//! [`Snapshot`]; handlers only read the current snapshot ([`AppState`]), which a data change replaces whole.
 
-use crate::config::ServeArgs;
+pub mod error;
+pub mod openapi;
+pub mod params;
+pub mod reply;
+pub mod routes;
+pub mod state;
+pub mod views;
 
-/// Starts the server and blocks until it shuts down.
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, Condition, DefaultHeaders};
+use actix_web::{App, HttpServer, http, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::{DEFAULT_LOG_FILTER, SHUTDOWN_TIMEOUT_SECS, ServeArgs};
+use crate::load::{LoadError, load_dataset};
+pub use error::AppError;
+pub use routes::web::PageConfig;
+pub use state::{AppState, Snapshot, SnapshotError};
+
+/// Seconds a browser may cache a CORS preflight answer.
+const CORS_MAX_AGE_SECS: usize = 3600;
+
+/// How the server behaves, apart from the data.
+#[derive(Debug, Clone, Default)]
+pub struct ServerSettings {
+    /// Origins allowed by CORS; empty turns CORS off, `*` allows any origin.
+    pub cors_origins: Vec<String>,
+    /// What the web page is told through `/api/config`.
+    pub page: PageConfig,
+    /// Directory of the built web page, served at `/` when it holds an `index.html`.
+    pub static_dir: Option<PathBuf>,
+    /// Worker threads; one per core when `None`.
+    pub workers: Option<usize>,
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The data files did not load.
+    #[error("cannot load the data:\n{0}")]
+    Load(#[from] LoadError),
+    /// The loaded data could not be rendered (a bug).
+    #[error("cannot prepare the answers: {0}")]
+    Snapshot(#[from] SnapshotError),
+    /// Binding, or running, the listener failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "HEAD", "OPTIONS"])
+        .allowed_headers([http::header::IF_NONE_MATCH, http::header::ACCEPT])
+        .expose_headers([http::header::ETAG, http::header::CONTENT_DISPOSITION])
+        .max_age(CORS_MAX_AGE_SECS);
+    if origins.iter().any(|o| o == "*") {
+        cors.allow_any_origin().send_wildcard()
+    } else {
+        origins
+            .iter()
+            .fold(cors, |cors, origin| cors.allowed_origin(origin))
+    }
+}
+
+/// Builds the server on `listener` with every route and middleware: request tracing, CORS (when configured),
+/// compression, JSON errors for malformed queries and unknown routes. Await the returned [`Server`] to run it; it
+/// stops gracefully on SIGTERM or SIGINT, finishing requests in flight.
+pub fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    settings: ServerSettings,
+) -> std::io::Result<Server> {
+    let state = web::Data::from(state);
+    let page = web::Data::new(settings.page.clone());
+    let origins = settings.cors_origins.clone();
+    let static_dir = settings.static_dir.clone();
+    let mut server =
+        HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(page.clone())
+                .app_data(web::QueryConfig::default().error_handler(|error, _req| {
+                    AppError::MalformedQuery(error.to_string()).into()
+                }))
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|error, _req| AppError::NotFound(error.to_string()).into()),
+                )
+                .wrap(Compress::default())
+                .wrap(DefaultHeaders::new().add((http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+                .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
+                .wrap(TracingLogger::default())
+                .configure(routes::api)
+                .configure(|cfg| routes::web::web_routes(cfg, static_dir.as_deref()))
+                .default_service(web::to(routes::not_found))
+        })
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
+    if let Some(workers) = settings.workers {
+        server = server.workers(workers);
+    }
+    Ok(server.listen(listener)?.run())
+}
+
+/// `gapmap serve`: loads the data, analyses it, and serves it until SIGTERM or SIGINT.
 pub fn run_server(args: ServeArgs) -> Result<(), String> {
-    Err(format!("the server is not built yet (would bind {})", args.bind))
+    init_tracing();
+    run(args).map_err(|e| e.to_string())
+}
+
+fn run(args: ServeArgs) -> Result<(), ServeError> {
+    let started = std::time::Instant::now();
+    let dataset = load_dataset(&args.data.paths())?;
+    let state = Arc::new(AppState::new(dataset)?);
+    let snapshot = state.snapshot();
+    tracing::info!(
+        version = snapshot.version(),
+        areas = snapshot.dataset().areas().len(),
+        services = snapshot.dataset().services().len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "dataset loaded and analysed"
+    );
+    drop(snapshot);
+    let listener = TcpListener::bind(&args.bind).map_err(|source| ServeError::Io {
+        context: format!("cannot listen on {}", args.bind),
+        source,
+    })?;
+    let settings = ServerSettings {
+        cors_origins: args
+            .cors_origin
+            .iter()
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty())
+            .collect(),
+        page: PageConfig {
+            tile_url: args.tile_url.clone(),
+            tile_attribution: args.tile_attribution.clone(),
+        },
+        static_dir: Some(args.static_dir.clone()),
+        workers: args.workers,
+    };
+    tracing::info!(
+        address = %listener.local_addr().map_or_else(|_| args.bind.clone(), |a| a.to_string()),
+        data_dir = %args.data_dir.display(),
+        cors = ?settings.cors_origins,
+        "serving"
+    );
+    let io = |context: &str| {
+        let context = context.to_owned();
+        move |source| ServeError::Io { context, source }
+    };
+    actix_web::rt::System::new().block_on(async move {
+        serve(listener, state, settings)
+            .map_err(io("cannot start the server"))?
+            .await
+            .map_err(io("the server stopped with an error"))
+    })
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
+    // Logs go to stderr: stdout is the command's output (and `cli::run` holds its lock while a command runs, so
+    // worker threads logging to stdout would block forever). A second initialisation keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        // One line per request when its span closes, with its fields, status and timing.
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

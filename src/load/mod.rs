@@ -220,13 +220,16 @@ pub fn load_dataset(paths: &DataPaths) -> Result<Dataset, LoadError> {
     })
 }
 
+/// Records read from a CSV, each with its 1-based line, and the problems of the rows that could not be read.
+pub(crate) type CsvRecords<T> = (Vec<(u64, T)>, Vec<LoadProblem>);
+
 /// Parses a CSV whose header must be exactly `columns` (in any order) into records with their 1-based lines.
 /// Header problems stop the read; row problems are collected and the row skipped.
 pub(crate) fn csv_records<T: serde::de::DeserializeOwned>(
     path: &Path,
     text: &str,
     columns: &[&str],
-) -> Result<(Vec<(u64, T)>, Vec<LoadProblem>), LoadError> {
+) -> Result<CsvRecords<T>, LoadError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()

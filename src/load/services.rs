@@ -222,7 +222,8 @@ pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem
             .ok(),
     };
     let website = record.website.trim();
-    if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
+    let is_web_address = website.starts_with("https://") || website.starts_with("http://");
+    if !website.is_empty() && !is_web_address {
         problems.push((
             "website",
             format!("`{website}` must start with https:// or http://"),

@@ -1,0 +1,123 @@
+//! Downloads for analysts, shared by `gapmap report` and the HTTP API: the area × type coverage CSV, the published
+//! service listings, and the sample-data notice every output carries.
+//!
+//! Confidential sites are always written at their published point ([`Dataset::published_point`]), never their own.
+
+use std::io::Write;
+
+use crate::domain::{AreaCoverage, Dataset, ServiceType};
+use crate::load::{SERVICE_COLUMNS, ServiceRecord};
+
+/// Columns of the area × type CSV.
+pub const AREA_CSV_COLUMNS: [&str; 19] = [
+    "code",
+    "name",
+    "type",
+    "located",
+    "serving",
+    "serving_unknown_capacity",
+    "capacity_share",
+    "basis",
+    "basis_population",
+    "rate",
+    "rate_per",
+    "relative_rate",
+    "required",
+    "shortfall",
+    "status",
+    "access_mean_km",
+    "access_p90_km",
+    "within_catchment",
+    "access_sample_points",
+];
+
+fn optional(value: Option<f64>) -> String {
+    value.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
+/// Writes the area × type CSV (header [`AREA_CSV_COLUMNS`], then one row per pair, in the order given).
+/// Figures are rounded to 4 decimals; a figure that does not apply is left empty.
+pub fn write_area_csv<'a>(
+    rows: impl IntoIterator<Item = (&'a ServiceType, &'a AreaCoverage)>,
+    out: impl Write,
+) -> csv::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(AREA_CSV_COLUMNS)?;
+    for (service_type, a) in rows {
+        writer.write_record([
+            a.code.as_str().to_owned(),
+            a.name.clone(),
+            a.service_type.clone(),
+            a.located.to_string(),
+            a.serving.to_string(),
+            a.serving_unknown_capacity.to_string(),
+            format!("{:.4}", a.capacity_share),
+            service_type.basis.clone(),
+            format!("{}", a.basis_population),
+            format!("{:.4}", a.rate),
+            format!("{}", a.rate_per),
+            optional(a.relative_rate),
+            optional(a.required),
+            optional(a.shortfall),
+            a.status.as_str().to_owned(),
+            optional(a.access.map(|x| x.mean_km)),
+            optional(a.access.map(|x| x.p90_km)),
+            optional(a.access.map(|x| x.within_catchment)),
+            a.access
+                .map(|x| x.sample_points.to_string())
+                .unwrap_or_default(),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// Rounds degrees to six decimals (about 0.1 m), the precision every published coordinate has.
+///
+/// ```
+/// assert_eq!(gapmap::export::round_degrees(-0.15000000000000002), -0.15);
+/// ```
+pub fn round_degrees(value: f64) -> f64 {
+    (value * 1e6).round() / 1e6
+}
+
+/// The listing of site `site` as it may be published: the same fields as the listings file, with `lat`/`lon`
+/// replaced by the published point (for a confidential site, its area's representative point), to six decimals.
+pub fn published_record(dataset: &Dataset, site: usize) -> ServiceRecord {
+    let point = dataset.published_point(site);
+    ServiceRecord {
+        lat: round_degrees(point.y()).to_string(),
+        lon: round_degrees(point.x()).to_string(),
+        ..ServiceRecord::from_service(&dataset.services()[site])
+    }
+}
+
+/// Writes every listing as published (columns [`SERVICE_COLUMNS`], the listings file's own schema).
+pub fn write_services_csv(dataset: &Dataset, out: impl Write) -> csv::Result<()> {
+    // The header is written by hand so that it is there even without rows.
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    writer.write_record(SERVICE_COLUMNS)?;
+    for site in 0..dataset.services().len() {
+        writer.serialize(published_record(dataset, site))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// The notice shown wherever figures are, when any listing is invented sample data.
+pub fn sample_data_notice(dataset: &Dataset) -> Option<String> {
+    let illustrative = dataset
+        .services()
+        .iter()
+        .filter(|s| s.is_illustrative())
+        .count();
+    (illustrative > 0).then(|| {
+        format!(
+            "SAMPLE DATA: {illustrative} of {} service listings are illustrative rows invented for demonstration, \
+             not a directory of real services.",
+            dataset.services().len()
+        )
+    })
+}

@@ -1,0 +1,66 @@
+//! Downloads for analysts: `/api/export/services.csv`, `/api/export/areas.csv`, `/api/export/services.geojson`.
+
+use actix_web::web;
+
+use super::stored;
+use crate::http::error::AppError;
+use crate::http::reply::{CSV, GEO_JSON, Reply};
+use crate::http::state::{AppState, Snapshot};
+
+fn file_name(snapshot: &Snapshot, stem: &str, extension: &str) -> String {
+    format!("gapmap-{stem}-{}.{extension}", snapshot.version())
+}
+
+/// Every listing as published, in the listings file's own columns: a confidential site's `lat`/`lon` are its
+/// area's representative point.
+#[utoipa::path(
+    get,
+    path = "/api/export/services.csv", operation_id = "export_services_csv",
+    tag = "export",
+    responses(
+        (status = 200, description = "CSV download `gapmap-services-<version>.csv`", content_type = "text/csv",
+            body = String),
+        (status = 304, description = "Not modified since the `If-None-Match` version"),
+    )
+)]
+pub async fn services_csv(state: web::Data<AppState>) -> Result<Reply, AppError> {
+    let snapshot = state.snapshot();
+    Ok(stored(&snapshot, Some(snapshot.services_csv()), CSV)?
+        .download(file_name(&snapshot, "services", "csv")))
+}
+
+/// Coverage, one row per area × type, in the same columns as `gapmap report --format csv`.
+#[utoipa::path(
+    get,
+    path = "/api/export/areas.csv", operation_id = "export_areas_csv",
+    tag = "export",
+    responses(
+        (status = 200, description = "CSV download `gapmap-areas-<version>.csv`", content_type = "text/csv",
+            body = String),
+        (status = 304, description = "Not modified since the `If-None-Match` version"),
+    )
+)]
+pub async fn areas_csv(state: web::Data<AppState>) -> Result<Reply, AppError> {
+    let snapshot = state.snapshot();
+    Ok(stored(&snapshot, Some(snapshot.areas_csv()), CSV)?
+        .download(file_name(&snapshot, "areas", "csv")))
+}
+
+/// Every site as a GeoJSON point Feature (as `/api/services`), as a download.
+#[utoipa::path(
+    get,
+    path = "/api/export/services.geojson", operation_id = "export_services_geojson",
+    tag = "export",
+    responses(
+        (status = 200, description = "GeoJSON download `gapmap-services-<version>.geojson`",
+            content_type = "application/geo+json", body = crate::http::openapi::SiteExport),
+        (status = 304, description = "Not modified since the `If-None-Match` version"),
+    )
+)]
+pub async fn services_geojson(state: web::Data<AppState>) -> Result<Reply, AppError> {
+    let snapshot = state.snapshot();
+    Ok(
+        stored(&snapshot, Some(snapshot.services_geojson()), GEO_JSON)?
+            .download(file_name(&snapshot, "services", "geojson")),
+    )
+}

@@ -1,0 +1,64 @@
+//! `/healthz` (the process answers) and `/readyz` (a dataset is loaded and analysed).
+
+use actix_web::web;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::http::error::{AppError, ErrorBody};
+use crate::http::reply::{Body, JSON, Reply};
+use crate::http::state::AppState;
+
+/// Liveness answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: &'static str,
+}
+
+/// Readiness answer: what is being served.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready`.
+    pub status: &'static str,
+    /// The dataset version being served.
+    pub version: String,
+    /// Number of areas.
+    pub areas: usize,
+    /// Number of service types.
+    pub types: usize,
+    /// Number of service sites.
+    pub services: usize,
+}
+
+fn json(value: &impl Serialize) -> Result<Reply, AppError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Reply::unversioned(Body::once(bytes), JSON))
+}
+
+/// Liveness: the process is up and answering.
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations",
+    responses((status = 200, description = "Alive", body = Health)))]
+pub async fn healthz() -> Result<Reply, AppError> {
+    json(&Health { status: "ok" })
+}
+
+/// Readiness: a dataset is loaded and analysed, so every endpoint can answer.
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = Readiness),
+        (status = 503, description = "No areas loaded", body = ErrorBody),
+    ))]
+pub async fn readyz(state: web::Data<AppState>) -> Result<Reply, AppError> {
+    let snapshot = state.snapshot();
+    let dataset = snapshot.dataset();
+    if dataset.areas().is_empty() {
+        return Err(AppError::Unavailable("no areas are loaded".into()));
+    }
+    json(&Readiness {
+        status: "ready",
+        version: snapshot.version().to_owned(),
+        areas: dataset.areas().len(),
+        types: dataset.types().len(),
+        services: dataset.services().len(),
+    })
+}

@@ -1,0 +1,107 @@
+//! One module per resource. A handler parses its parameters, asks the current snapshot, and wraps the body in a
+//! [`Reply`]; the route table below is the one list both the router and the OpenAPI document are built from.
+
+pub mod areas;
+pub mod export;
+pub mod gaps;
+pub mod health;
+pub mod nearest;
+pub mod openapi;
+pub mod services;
+pub mod types;
+pub mod web;
+
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+
+use super::error::AppError;
+use super::reply::{Body, Reply};
+use super::state::Snapshot;
+
+/// A stored body of `snapshot` as a versioned reply.
+fn stored(
+    snapshot: &Snapshot,
+    body: Option<&Body>,
+    content_type: &'static str,
+) -> Result<Reply, AppError> {
+    let body = body.ok_or_else(|| AppError::Internal("a stored body is missing".into()))?;
+    Ok(Reply::versioned(
+        body.clone(),
+        content_type,
+        snapshot.version(),
+    ))
+}
+
+/// A body computed for this request from `snapshot` as a versioned reply.
+fn computed(
+    snapshot: &Snapshot,
+    rendered: serde_json::Result<Vec<u8>>,
+    content_type: &'static str,
+) -> Result<Reply, AppError> {
+    let bytes = rendered.map_err(|e| AppError::Internal(format!("cannot render JSON: {e}")))?;
+    Ok(Reply::versioned(
+        Body::once(bytes),
+        content_type,
+        snapshot.version(),
+    ))
+}
+
+/// JSON 404 for any path no route matches.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound(format!(
+        "no route for {} {}; the API is described at /api/openapi.json",
+        req.method(),
+        req.path()
+    )))
+}
+
+/// JSON 405 for a known path asked with another method than GET.
+async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::MethodNotAllowed(format!(
+        "{} {} — only GET is supported",
+        req.method(),
+        req.path()
+    )))
+}
+
+/// Declares the route table once: `ROUTES` (what the router registers), `api` (the registration) and
+/// `RoutesDoc` (the OpenAPI paths, from each handler's `#[utoipa::path]`).
+macro_rules! route_table {
+    ($($path:literal => $($handler:ident)::+),* $(,)?) => {
+        /// Every path the API answers, as registered.
+        pub const ROUTES: &[&str] = &[$($path),*];
+
+        /// Registers every API route (GET only; other methods get a JSON 405).
+        pub fn api(cfg: &mut aw::ServiceConfig) {
+            $(
+                cfg.service(
+                    aw::resource($path)
+                        .route(aw::get().to($($handler)::+))
+                        .default_service(aw::to(method_not_allowed)),
+                );
+            )*
+        }
+
+        /// The OpenAPI paths of every route, generated from the handlers' annotations.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($handler)::+),*))]
+        pub struct RoutesDoc;
+    };
+}
+
+route_table! {
+    "/api/areas" => areas::list,
+    "/api/areas/{code}" => areas::detail,
+    "/api/gaps" => gaps::gaps,
+    "/api/lottery" => gaps::lottery,
+    "/api/services" => services::list,
+    "/api/services/{id}" => services::detail,
+    "/api/nearest" => nearest::nearest,
+    "/api/types" => types::types,
+    "/api/export/services.csv" => export::services_csv,
+    "/api/export/areas.csv" => export::areas_csv,
+    "/api/export/services.geojson" => export::services_geojson,
+    "/api/openapi.json" => openapi::document,
+    "/api/config" => web::config,
+    "/healthz" => health::healthz,
+    "/readyz" => health::readyz,
+}

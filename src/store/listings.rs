@@ -1,0 +1,348 @@
+//! The current listings: one row per service, its fields as canonical CSV text, its version and when it changed.
+//! Seeded once from the bundled CSV, then changed only by approvals and imports, each of which bumps the dataset
+//! version.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use serde::Serialize;
+
+use super::audit::{self, Entry};
+use super::{Store, StoreError, SubmissionKind, now, timestamp};
+use crate::domain::{Dataset, Service};
+use crate::load::{self, DataPaths, ServiceRecord, parse_service};
+
+/// How old `last_verified` may be, in months, before a listing counts as stale.
+pub const DEFAULT_STALE_MONTHS: u32 = 12;
+
+/// Whether a listing last verified on `last_verified` is stale on `today`: verified before the same calendar day
+/// `max_age_months` months earlier (clamped to the month's end, so 29 Feb less 12 months is 28 Feb).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use gapmap::store::is_stale;
+/// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// assert!(!is_stale(day(2025, 6, 1), day(2026, 6, 1), 12)); // exactly 12 months: still current
+/// assert!(is_stale(day(2025, 5, 31), day(2026, 6, 1), 12));
+/// assert!(!is_stale(day(2026, 7, 1), day(2026, 6, 1), 12)); // a date in the future is not stale
+/// ```
+pub fn is_stale(last_verified: NaiveDate, today: NaiveDate, max_age_months: u32) -> bool {
+    today
+        .checked_sub_months(Months::new(max_age_months))
+        .is_some_and(|cutoff| last_verified < cutoff)
+}
+
+/// A current listing as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    /// Its fields, as in the CSV.
+    pub record: ServiceRecord,
+    /// How many versions it has had (its latest audit entry's version).
+    pub version: i64,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The current services and the dataset version they belong to, read together.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Bumped by every approval and import that changes a listing.
+    pub version: i64,
+    /// The current services, in the order they were first listed.
+    pub services: Vec<Service>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    /// Listings that did not exist.
+    pub added: usize,
+    /// Listings whose fields differed.
+    pub changed: usize,
+    /// Listings already exactly as in the file.
+    pub unchanged: usize,
+}
+
+/// The value of one CSV column of a record, by its column name (see [`load::SERVICE_COLUMNS`]).
+pub fn field_value<'a>(record: &'a ServiceRecord, field: &str) -> Option<&'a str> {
+    let value = match field {
+        "id" => &record.id,
+        "name" => &record.name,
+        "provider" => &record.provider,
+        "type" => &record.service_type,
+        "lat" => &record.lat,
+        "lon" => &record.lon,
+        "location_precision" => &record.location_precision,
+        "serves" => &record.serves,
+        "capacity" => &record.capacity,
+        "specialisms" => &record.specialisms,
+        "setting" => &record.setting,
+        "phone" => &record.phone,
+        "website" => &record.website,
+        "last_verified" => &record.last_verified,
+        "source" => &record.source,
+        _ => return None,
+    };
+    Some(value)
+}
+
+const LISTING_COLUMNS: &str = "id, name, provider, service_type, lat, lon, location_precision, serves, \
+     capacity, specialisms, setting, phone, website, last_verified, source, version, updated_at";
+
+impl Store {
+    /// Whether nothing has ever been listed (no audit entry at all): the one time the bundled CSV is imported.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        self.read(|conn| Ok(never_listed(conn)?))
+    }
+
+    /// On a database that has never held a listing, imports the dataset at `paths` (checked exactly as
+    /// `gapmap validate` checks it). Does nothing, and reads no file, once anything has been listed.
+    pub fn seed_if_empty(&self, paths: &DataPaths) -> Result<Option<ImportSummary>, StoreError> {
+        if !self.is_empty()? {
+            return Ok(None);
+        }
+        let dataset = load::load_dataset(paths)?;
+        let origin = format!("seed {}", paths.services.display());
+        self.write(|tx| {
+            // Another process may have seeded since the check above.
+            if !never_listed(tx)? {
+                return Ok(None);
+            }
+            import(tx, &dataset, &origin).map(Some)
+        })
+    }
+
+    /// Adds or updates every listing of `imported` (a dataset, so already fully checked), recording a new version
+    /// for each that differs, in one transaction. Listings not in `imported` are left as they are.
+    pub fn import_services(
+        &self,
+        imported: &Dataset,
+        origin: &str,
+    ) -> Result<ImportSummary, StoreError> {
+        let origin = format!("import {origin}");
+        self.write(|tx| import(tx, imported, &origin))
+    }
+
+    /// The current services, to build a [`Dataset`] from.
+    pub fn current_services(&self) -> Result<Vec<Service>, StoreError> {
+        Ok(self.snapshot()?.services)
+    }
+
+    /// The dataset version: bumped by every approval and every import that changes a listing.
+    pub fn dataset_version(&self) -> Result<i64, StoreError> {
+        self.read(|conn| Ok(dataset_version(conn)?))
+    }
+
+    /// The current services with the dataset version they belong to, read in one transaction.
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        self.read(|conn| {
+            let services = all_listings(conn)?
+                .into_iter()
+                .map(|listing| {
+                    parse_service(&listing.record).map_err(|problems| {
+                        StoreError::Corrupt(format!(
+                            "listing `{}`: {problems:?}",
+                            listing.record.id
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Snapshot {
+                version: dataset_version(conn)?,
+                services,
+            })
+        })
+    }
+
+    /// One current listing.
+    pub fn listing(&self, id: &str) -> Result<Option<Listing>, StoreError> {
+        self.read(|conn| listing(conn, id))
+    }
+
+    /// Every current listing, in the order they were first listed (for export).
+    pub fn listings(&self) -> Result<Vec<Listing>, StoreError> {
+        self.read(all_listings)
+    }
+}
+
+fn never_listed(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM audit)", [], |row| {
+        row.get(0)
+    })
+}
+
+fn import(
+    tx: &Transaction<'_>,
+    imported: &Dataset,
+    origin: &str,
+) -> Result<ImportSummary, StoreError> {
+    let mut summary = ImportSummary::default();
+    for service in imported.services() {
+        let record = ServiceRecord::from_service(service);
+        let kind = match listing(tx, &record.id)? {
+            Some(current) if current.record == record => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(_) => {
+                summary.changed += 1;
+                SubmissionKind::Change
+            }
+            None => {
+                summary.added += 1;
+                SubmissionKind::New
+            }
+        };
+        apply(tx, kind, &record)?;
+        audit::append(
+            tx,
+            &Entry {
+                kind,
+                record: &record,
+                submission_id: None,
+                submitted_by: None,
+                approved_by: None,
+                origin,
+            },
+        )?;
+    }
+    if summary.added + summary.changed > 0 {
+        bump_dataset_version(tx)?;
+    }
+    Ok(summary)
+}
+
+/// Makes `record` current (`New`, `Change`) or removes it (`Closure`), at the listing's next version, which is
+/// returned. The caller appends the matching audit entry in the same transaction.
+pub(super) fn apply(
+    tx: &Transaction<'_>,
+    kind: SubmissionKind,
+    record: &ServiceRecord,
+) -> Result<i64, StoreError> {
+    let version = audit::next_version(tx, &record.id)?;
+    let changed = match kind {
+        SubmissionKind::Closure => {
+            tx.execute("DELETE FROM listings WHERE id = ?1", [&record.id])?
+        }
+        SubmissionKind::New | SubmissionKind::Change => tx.execute(
+            &format!(
+                "INSERT INTO listings ({LISTING_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                 ON CONFLICT (id) DO UPDATE SET
+                    name = excluded.name, provider = excluded.provider,
+                    service_type = excluded.service_type, lat = excluded.lat, lon = excluded.lon,
+                    location_precision = excluded.location_precision, serves = excluded.serves,
+                    capacity = excluded.capacity, specialisms = excluded.specialisms,
+                    setting = excluded.setting, phone = excluded.phone, website = excluded.website,
+                    last_verified = excluded.last_verified, source = excluded.source,
+                    version = excluded.version, updated_at = excluded.updated_at"
+            ),
+            params![
+                record.id,
+                record.name,
+                record.provider,
+                record.service_type,
+                record.lat,
+                record.lon,
+                record.location_precision,
+                record.serves,
+                record.capacity,
+                record.specialisms,
+                record.setting,
+                record.phone,
+                record.website,
+                record.last_verified,
+                record.source,
+                version,
+                now(),
+            ],
+        )?,
+    };
+    if changed != 1 {
+        return Err(StoreError::Corrupt(format!(
+            "applying a {kind} to listing `{}` touched {changed} rows",
+            record.id
+        )));
+    }
+    Ok(version)
+}
+
+pub(super) fn bump_dataset_version(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row(
+        "UPDATE dataset SET version = version + 1 WHERE id = 1 RETURNING version",
+        [],
+        |row| row.get(0),
+    )
+}
+
+fn dataset_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT version FROM dataset WHERE id = 1", [], |row| {
+        row.get(0)
+    })
+}
+
+pub(super) fn listing(conn: &Connection, id: &str) -> Result<Option<Listing>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {LISTING_COLUMNS} FROM listings WHERE id = ?1"),
+            [id],
+            listing_from_row,
+        )
+        .optional()?)
+}
+
+fn all_listings(conn: &Connection) -> Result<Vec<Listing>, StoreError> {
+    // rowid order is the order listings were first added; updates keep their place.
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {LISTING_COLUMNS} FROM listings ORDER BY rowid"
+    ))?;
+    let listings = stmt
+        .query_map([], listing_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(listings)
+}
+
+fn listing_from_row(row: &Row<'_>) -> rusqlite::Result<Listing> {
+    Ok(Listing {
+        record: ServiceRecord {
+            id: row.get("id")?,
+            name: row.get("name")?,
+            provider: row.get("provider")?,
+            service_type: row.get("service_type")?,
+            lat: row.get("lat")?,
+            lon: row.get("lon")?,
+            location_precision: row.get("location_precision")?,
+            serves: row.get("serves")?,
+            capacity: row.get("capacity")?,
+            specialisms: row.get("specialisms")?,
+            setting: row.get("setting")?,
+            phone: row.get("phone")?,
+            website: row.get("website")?,
+            last_verified: row.get("last_verified")?,
+            source: row.get("source")?,
+        },
+        version: row.get("version")?,
+        updated_at: timestamp(row, "updated_at")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_csv_column_has_a_value() {
+        let record = ServiceRecord::default();
+        for column in load::SERVICE_COLUMNS {
+            assert!(field_value(&record, column).is_some(), "{column}");
+        }
+        assert_eq!(field_value(&record, "nope"), None);
+    }
+
+    #[test]
+    fn staleness_clamps_to_the_end_of_the_month() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(!is_stale(day(2023, 2, 28), day(2024, 2, 29), 12));
+        assert!(is_stale(day(2023, 2, 27), day(2024, 2, 29), 12));
+        assert!(is_stale(day(2026, 5, 31), day(2026, 6, 1), 0));
+    }
+}

@@ -1,0 +1,281 @@
+//! The live store: an embedded SQLite database holding the current listings, the accounts that may change them,
+//! providers' submissions and the append-only audit log of every approved version.
+//!
+//! One file, `<data-dir>/gapmap.db`, in WAL mode with `synchronous=FULL`: a write returns only once its
+//! transaction is durable, so whatever the caller acknowledges survives a crash. A [`Store`] is `Send + Sync`;
+//! writes in this process are serialised on one connection, reads use a small pool of their own connections, and
+//! other processes (the CLI while the server runs) coordinate through SQLite's locks. Every call blocks: an async
+//! caller runs it on a blocking thread.
+
+mod accounts;
+mod audit;
+mod fields;
+mod listings;
+mod migrations;
+mod review;
+mod submissions;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::types::Type;
+use rusqlite::{Connection, Row, Transaction, TransactionBehavior};
+
+use crate::load::LoadError;
+use crate::load::services::FieldProblem;
+
+pub use accounts::{Account, AuthError, NewAccount, Role, Token};
+pub use audit::{Actor, Version};
+pub use fields::ListingFields;
+pub use listings::{DEFAULT_STALE_MONTHS, ImportSummary, Listing, Snapshot, field_value, is_stale};
+pub use review::{FieldDiff, MAX_COMMENT_CHARS};
+pub use submissions::{Submission, SubmissionKind, SubmissionRequest, SubmissionStatus, Submitted};
+
+/// Default directory of the database, relative to the working directory.
+pub const DEFAULT_DATA_DIR: &str = "./data";
+/// The database's file name inside the data directory.
+pub const DATABASE_FILE: &str = "gapmap.db";
+/// How long a write waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Idle read connections kept for reuse.
+const MAX_IDLE_READERS: usize = 4;
+
+/// Everything that can go wrong in the store. The HTTP layer maps each variant to one status.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data directory cannot be created.
+    #[error("cannot create the data directory {}: {source}", path.display())]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// SQLite failed (I/O, a full disk, a locked file…): a server fault.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database was written by a newer gapmap.
+    #[error("the database is at schema version {found}, newer than this gapmap knows ({known})")]
+    TooNew {
+        /// The database's `user_version`.
+        found: i64,
+        /// The newest migration this build has.
+        known: i64,
+    },
+    /// A stored row cannot be read back: a bug or a hand-edited database.
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// Hashing a token failed.
+    #[error("cannot hash the token: {0}")]
+    Hash(String),
+    /// A dataset file for seeding or import is invalid.
+    #[error("{0}")]
+    Load(#[from] LoadError),
+    /// The input breaks the listing rules; every problem, as `(field, message)`.
+    #[error("invalid: {}", describe(.0))]
+    Invalid(Vec<FieldProblem>),
+    /// The account's role or organisation does not allow this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// No such listing, submission or account.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The request clashes with the current state (the id exists, already decided, the listing has moved on).
+    #[error("conflict: {0}")]
+    Conflict(String),
+}
+
+fn describe(problems: &[FieldProblem]) -> String {
+    problems
+        .iter()
+        .map(|(field, message)| format!("{field}: {message}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl StoreError {
+    fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![(field, message.into())])
+    }
+}
+
+/// A handle on the database; share it behind an `Arc`.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) `<data_dir>/gapmap.db` and brings its schema up to date, in one transaction.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(DATABASE_FILE);
+        let mut writer = connect(&path)?;
+        migrations::migrate(&mut writer)?;
+        Ok(Self {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// SQLite's own consistency check: `"ok"` when the file is sound, otherwise its list of problems.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+            let lines = stmt
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(lines.join("\n"))
+        })
+    }
+
+    /// Runs `work` in one write transaction (`BEGIN IMMEDIATE`, so it never has to upgrade a read lock and
+    /// SQLite's busy timeout applies), committing only when it succeeds: an error leaves the database unchanged.
+    fn write<T, E: From<rusqlite::Error>>(
+        &self,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        // A panic inside `work` rolled its transaction back while unwinding, so the connection is still sound.
+        let mut conn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = work(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `work` on a read connection inside one read transaction, so it sees a single consistent snapshot.
+    fn read<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let idle = self
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let mut conn = match idle {
+            Some(conn) => conn,
+            None => connect(&self.path)?,
+        };
+        let result = {
+            let tx = conn.transaction()?;
+            work(&tx).and_then(|value| {
+                tx.commit()?;
+                Ok(value)
+            })
+        };
+        let mut idle = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+/// Opens one connection with the settings every connection needs.
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Corrupt(format!(
+            "{} refuses WAL mode (journal_mode is {mode})",
+            path.display()
+        )));
+    }
+    // FULL: in WAL mode a commit is fsynced before it returns, so an acknowledged write survives power loss.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+/// Now, as stored: RFC 3339 in UTC with milliseconds, so text order is time order.
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Reads a timestamp column written by [`now`].
+fn timestamp(row: &Row<'_>, column: &str) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(column)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| conversion_error(column, e))
+}
+
+/// Reads a nullable timestamp column.
+fn optional_timestamp(row: &Row<'_>, column: &str) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get::<_, Option<String>>(column)? {
+        None => Ok(None),
+        Some(_) => timestamp(row, column).map(Some),
+    }
+}
+
+/// Reads a text column holding one of an enum's names.
+fn parsed<T>(row: &Row<'_>, column: &str) -> rusqlite::Result<T>
+where
+    T: FromStr<Err = UnknownName>,
+{
+    let text: String = row.get(column)?;
+    text.parse().map_err(|e| conversion_error(column, e))
+}
+
+fn conversion_error(
+    column: &str,
+    error: impl std::error::Error + Send + Sync + 'static,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        Type::Text,
+        format!("column {column}: {error}").into(),
+    )
+}
+
+/// A name that is not one of an enum's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{given}` is not one of {expected}")]
+pub struct UnknownName {
+    /// What was given.
+    pub given: String,
+    /// The accepted names, for the message.
+    pub expected: &'static str,
+}
+
+/// Checks a free-text field from a caller: trimmed, non-empty, at most `max` characters, no control characters
+/// other than line breaks and tabs when `multiline`.
+fn clean_text(
+    field: &'static str,
+    text: &str,
+    max: usize,
+    multiline: bool,
+) -> Result<String, StoreError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(StoreError::invalid(field, "must not be empty"));
+    }
+    if text.chars().count() > max {
+        return Err(StoreError::invalid(
+            field,
+            format!("longer than {max} characters"),
+        ));
+    }
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    if text.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(StoreError::invalid(field, "contains control characters"));
+    }
+    Ok(text.to_owned())
+}

@@ -1,0 +1,398 @@
+//! Providers' submissions: a new listing, a change (full or partial, merged onto the current listing) or a
+//! closure, for the provider's own organisation's listings only. A proposal is checked with the same rules as
+//! `gapmap validate` and stored as the full record it would make current, for a reviewer to decide on.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+
+use super::listings;
+use super::{
+    Account, ListingFields, Role, Store, StoreError, UnknownName, clean_text, now,
+    optional_timestamp, parsed, timestamp,
+};
+use crate::domain::{Dataset, Service, Subject};
+use crate::load::services::{FieldProblem, MAX_TEXT_CHARS};
+use crate::load::{ServiceRecord, parse_service};
+
+/// What a submission proposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionKind {
+    /// A listing that does not exist yet.
+    New,
+    /// New values for some or all fields of an existing listing.
+    Change,
+    /// Remove an existing listing from the map (its history is kept).
+    Closure,
+}
+
+impl SubmissionKind {
+    /// The kind as written in the database and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Change => "change",
+            Self::Closure => "closure",
+        }
+    }
+}
+
+impl FromStr for SubmissionKind {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "new" => Ok(Self::New),
+            "change" => Ok(Self::Change),
+            "closure" => Ok(Self::Closure),
+            other => Err(UnknownName {
+                given: other.to_owned(),
+                expected: "new, change, closure",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for SubmissionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a submission is in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    /// Awaiting a reviewer.
+    Pending,
+    /// Approved: its record became current.
+    Approved,
+    /// Rejected, with a comment.
+    Rejected,
+}
+
+impl SubmissionStatus {
+    /// The status as written in the database and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+impl FromStr for SubmissionStatus {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "pending" => Ok(Self::Pending),
+            "approved" => Ok(Self::Approved),
+            "rejected" => Ok(Self::Rejected),
+            other => Err(UnknownName {
+                given: other.to_owned(),
+                expected: "pending, approved, rejected",
+            }),
+        }
+    }
+}
+
+/// A provider's proposal, as the API receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionRequest {
+    /// New listing, change or closure.
+    pub kind: SubmissionKind,
+    /// The listing concerned (for a new listing, its id-to-be).
+    pub listing_id: String,
+    /// The proposed fields; none for a closure.
+    #[serde(default)]
+    pub fields: ListingFields,
+}
+
+/// A stored submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Submission {
+    /// Numeric id.
+    pub id: i64,
+    /// What it proposes.
+    pub kind: SubmissionKind,
+    /// The listing concerned.
+    pub listing_id: String,
+    /// The submitter's organisation.
+    pub organisation: String,
+    /// The submitting account's id.
+    pub submitted_by: i64,
+    /// The full record it would make current (for a closure, the record it would close), canonical text.
+    pub proposed: ServiceRecord,
+    /// The listing version it was made against; `None` for a new listing.
+    pub base_version: Option<i64>,
+    /// Where it is in review.
+    pub status: SubmissionStatus,
+    /// The deciding account's id.
+    pub reviewer: Option<i64>,
+    /// The reviewer's comment.
+    pub comment: Option<String>,
+    /// When it was received.
+    pub created_at: DateTime<Utc>,
+    /// When it was decided.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The client's idempotency key, if it sent one.
+    pub idempotency_key: Option<String>,
+}
+
+/// The outcome of [`Store::submit`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// The submission.
+    pub submission: Submission,
+    /// True when the idempotency key matched an earlier submission, which is returned unchanged (no new row).
+    pub replayed: bool,
+}
+
+const SUBMISSION_COLUMNS: &str = "id, kind, listing_id, organisation, submitted_by, payload, base_version, \
+     status, reviewer, comment, created_at, decided_at, idempotency_key";
+
+impl Store {
+    /// Records a provider's proposal, checked against the listing rules and, for cross-references (type,
+    /// area codes, point inside an area), against `reference`'s areas and types. Refuses with
+    /// [`StoreError::Forbidden`] (not a provider, or not its organisation's listing), [`StoreError::NotFound`]
+    /// (changing or closing a listing that does not exist), [`StoreError::Conflict`] (a new listing whose id
+    /// exists) or [`StoreError::Invalid`] (every field problem). With an idempotency key already used by this
+    /// account, returns that earlier submission and stores nothing. Returns only once the row is durable.
+    pub fn submit(
+        &self,
+        account: &Account,
+        request: &SubmissionRequest,
+        idempotency_key: Option<&str>,
+        reference: &Dataset,
+    ) -> Result<Submitted, StoreError> {
+        if account.role != Role::Provider || account.is_revoked() {
+            return Err(StoreError::Forbidden(
+                "only provider accounts submit listings".into(),
+            ));
+        }
+        let organisation = account.organisation.clone().ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "provider account {} has no organisation",
+                account.id
+            ))
+        })?;
+        let key = idempotency_key
+            .map(|k| clean_text("idempotency_key", k, MAX_TEXT_CHARS, false))
+            .transpose()?;
+        let listing_id = request.listing_id.trim();
+        self.write(|tx| {
+            if let Some(key) = &key
+                && let Some(earlier) = by_idempotency_key(tx, account.id, key)?
+            {
+                return Ok(Submitted {
+                    submission: earlier,
+                    replayed: true,
+                });
+            }
+            let current = listings::listing(tx, listing_id)?;
+            let (proposed, base_version) = match (request.kind, current) {
+                (SubmissionKind::New, Some(_)) => {
+                    return Err(StoreError::Conflict(format!(
+                        "listing `{listing_id}` already exists; submit a change instead"
+                    )));
+                }
+                (SubmissionKind::Change | SubmissionKind::Closure, None) => {
+                    return Err(StoreError::NotFound(format!(
+                        "no current listing `{listing_id}`"
+                    )));
+                }
+                (SubmissionKind::New, None) => {
+                    let mut record = ServiceRecord {
+                        id: listing_id.to_owned(),
+                        ..ServiceRecord::default()
+                    };
+                    request.fields.apply_to(&mut record);
+                    if request.fields.provider.is_none() {
+                        record.provider.clone_from(&organisation);
+                    }
+                    (record, None)
+                }
+                (SubmissionKind::Change | SubmissionKind::Closure, Some(current)) => {
+                    if current.record.provider != organisation {
+                        return Err(StoreError::Forbidden(format!(
+                            "listing `{listing_id}` belongs to `{}`, not `{organisation}`",
+                            current.record.provider
+                        )));
+                    }
+                    let mut record = current.record.clone();
+                    request.fields.apply_to(&mut record);
+                    if request.kind == SubmissionKind::Closure && !request.fields.is_empty() {
+                        return Err(StoreError::invalid(
+                            "fields",
+                            "a closure proposes no field values",
+                        ));
+                    }
+                    if request.kind == SubmissionKind::Change && record == current.record {
+                        return Err(StoreError::invalid(
+                            "fields",
+                            "the change proposes no new value",
+                        ));
+                    }
+                    (record, Some(current.version))
+                }
+            };
+            if proposed.provider.trim() != organisation {
+                return Err(StoreError::Forbidden(format!(
+                    "a listing from `{organisation}` must name it as provider, not `{}`",
+                    proposed.provider.trim()
+                )));
+            }
+            let proposed = match request.kind {
+                SubmissionKind::Closure => proposed,
+                SubmissionKind::New | SubmissionKind::Change => check(&proposed, reference)?,
+            };
+            let payload =
+                serde_json::to_string(&proposed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let id: i64 = tx.query_row(
+                "INSERT INTO submissions (kind, listing_id, organisation, submitted_by, payload,
+                                          base_version, created_at, idempotency_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                params![
+                    request.kind.as_str(),
+                    listing_id,
+                    organisation,
+                    account.id,
+                    payload,
+                    base_version,
+                    now(),
+                    key,
+                ],
+                |row| row.get(0),
+            )?;
+            Ok(Submitted {
+                submission: submission(tx, id)?,
+                replayed: false,
+            })
+        })
+    }
+
+    /// One submission, if `viewer` may see it: reviewers and admins see all, providers their organisation's.
+    pub fn submission(&self, viewer: &Account, id: i64) -> Result<Submission, StoreError> {
+        let found = self.read(|conn| submission(conn, id))?;
+        if viewer.role.reviews() || viewer.organisation.as_deref() == Some(&found.organisation) {
+            Ok(found)
+        } else {
+            Err(StoreError::Forbidden(format!(
+                "submission {id} is not from your organisation"
+            )))
+        }
+    }
+
+    /// The submissions `viewer` may see (reviewers and admins: all; providers: their organisation's), optionally
+    /// only those with one status, oldest first.
+    pub fn submissions(
+        &self,
+        viewer: &Account,
+        status: Option<SubmissionStatus>,
+    ) -> Result<Vec<Submission>, StoreError> {
+        let organisation = if viewer.role.reviews() {
+            None
+        } else {
+            Some(viewer.organisation.clone().unwrap_or_default())
+        };
+        self.read(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {SUBMISSION_COLUMNS} FROM submissions
+                 WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR organisation = ?2)
+                 ORDER BY id"
+            ))?;
+            let found = stmt
+                .query_map(
+                    params![status.map(SubmissionStatus::as_str), organisation],
+                    submission_from_row,
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(found)
+        })
+    }
+}
+
+/// Checks a proposed record as `gapmap validate` would and returns it in canonical text.
+fn check(record: &ServiceRecord, reference: &Dataset) -> Result<ServiceRecord, StoreError> {
+    let service = parse_service(record).map_err(StoreError::Invalid)?;
+    let canonical = ServiceRecord::from_service(&service);
+    let problems = cross_check(reference, service);
+    if problems.is_empty() {
+        Ok(canonical)
+    } else {
+        Err(StoreError::Invalid(problems))
+    }
+}
+
+/// The cross-reference problems of one service against `reference`'s areas and types, found by the same
+/// [`Dataset::new`] that checks whole files.
+fn cross_check(reference: &Dataset, service: Service) -> Vec<FieldProblem> {
+    match Dataset::new(
+        reference.areas().to_vec(),
+        reference.types().to_vec(),
+        vec![service],
+    ) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems
+            .into_iter()
+            .filter(|p| p.subject == Subject::Service(0))
+            .map(|p| (p.field, p.message))
+            .collect(),
+    }
+}
+
+pub(super) fn submission(conn: &Connection, id: i64) -> Result<Submission, StoreError> {
+    conn.query_row(
+        &format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"),
+        [id],
+        submission_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("no submission {id}")))
+}
+
+fn by_idempotency_key(
+    conn: &Connection,
+    account: i64,
+    key: &str,
+) -> Result<Option<Submission>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {SUBMISSION_COLUMNS} FROM submissions
+                 WHERE submitted_by = ?1 AND idempotency_key = ?2"
+            ),
+            params![account, key],
+            submission_from_row,
+        )
+        .optional()?)
+}
+
+fn submission_from_row(row: &Row<'_>) -> rusqlite::Result<Submission> {
+    let payload: String = row.get("payload")?;
+    let proposed = serde_json::from_str(&payload).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(Submission {
+        id: row.get("id")?,
+        kind: parsed(row, "kind")?,
+        listing_id: row.get("listing_id")?,
+        organisation: row.get("organisation")?,
+        submitted_by: row.get("submitted_by")?,
+        proposed,
+        base_version: row.get("base_version")?,
+        status: parsed(row, "status")?,
+        reviewer: row.get("reviewer")?,
+        comment: row.get("comment")?,
+        created_at: timestamp(row, "created_at")?,
+        decided_at: optional_timestamp(row, "decided_at")?,
+        idempotency_key: row.get("idempotency_key")?,
+    })
+}

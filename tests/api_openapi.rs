@@ -1,0 +1,250 @@
+//! The OpenAPI document matches what the server really does: its paths are the routes the server registers,
+//! every documented path answers, every documented query parameter is read (a bad value is rejected naming it),
+//! and every answer's keys are exactly those its documented schema lists.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{TestServer, fixture_paths, spawn};
+use gapmap::http::routes::ROUTES;
+use serde_json::Value;
+
+async fn document(server: &TestServer) -> Value {
+    let answer = server.get("/api/openapi.json").await.expect(200);
+    assert_eq!(answer.header("content-type"), "application/json");
+    answer.json()
+}
+
+/// A valid value for each path parameter, from the fixture.
+fn example_path(path: &str) -> String {
+    path.replace("{code}", "E09000902")
+        .replace("{id}", "rc-secret")
+}
+
+/// The query that makes an operation answer 200: its required parameters at their documented examples.
+fn required_query(operation: &Value) -> Vec<(String, String)> {
+    operation["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["in"] == "query" && p["required"] == true)
+        .map(|p| {
+            let name = p["name"].as_str().unwrap_or_default().to_owned();
+            let example = p["example"].clone();
+            assert!(
+                !example.is_null(),
+                "required parameter `{name}` has no example"
+            );
+            let value = example
+                .as_str()
+                .map_or_else(|| example.to_string(), str::to_owned);
+            (name, value)
+        })
+        .collect()
+}
+
+fn url(path: &str, query: &[(String, String)]) -> String {
+    if query.is_empty() {
+        return path.to_owned();
+    }
+    let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{path}?{}", pairs.join("&"))
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_1_and_its_paths_are_the_registered_routes() {
+    let server = spawn(&fixture_paths());
+    let doc = document(&server).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["info"]["title"], "gapmap");
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    let documented: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let registered: BTreeSet<&str> = ROUTES.iter().copied().collect();
+    assert_eq!(
+        documented, registered,
+        "documented paths ≠ registered routes"
+    );
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let methods: Vec<&String> = item.as_object().expect("path item").keys().collect();
+        assert_eq!(
+            methods,
+            ["get"],
+            "{path} documents {methods:?}; the server answers GET only"
+        );
+        assert!(
+            item["get"]["responses"]["200"].is_object(),
+            "{path} documents no 200 answer"
+        );
+    }
+    let operation_ids: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .filter_map(|item| item["get"]["operationId"].as_str())
+        .collect();
+    assert_eq!(
+        operation_ids.len(),
+        ROUTES.len(),
+        "operationIds must be unique"
+    );
+    // Every $ref resolves.
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"").skip(1) {
+        let name = reference
+            .split('"')
+            .next()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .unwrap_or_else(|| panic!("unexpected $ref {reference}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling $ref to {name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_documented_path_and_parameter_exists() {
+    let server = spawn(&fixture_paths());
+    let doc = document(&server).await;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let operation = &item["get"];
+        let required = required_query(operation);
+        let ok = url(&example_path(path), &required);
+        server.get(&ok).await.expect(200);
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            let name = parameter["name"].as_str().unwrap_or_default();
+            match parameter["in"].as_str() {
+                Some("path") => {
+                    let bogus = path.replace(&format!("{{{name}}}"), "bogus-value");
+                    let body = server.get(&bogus).await.expect(404).json();
+                    assert!(
+                        body["detail"]
+                            .as_str()
+                            .is_some_and(|d| d.contains("bogus-value")),
+                        "{bogus}: {body}"
+                    );
+                }
+                Some("query") => {
+                    let mut query: Vec<(String, String)> = required
+                        .iter()
+                        .filter(|(k, _)| k != name)
+                        .cloned()
+                        .collect();
+                    query.push((name.to_owned(), "bogus-value".to_owned()));
+                    let bad = url(&example_path(path), &query);
+                    let body = server.get(&bad).await.expect(400).json();
+                    assert_eq!(
+                        body["error"].as_str(),
+                        Some(format!("invalid parameter `{name}`").as_str()),
+                        "{bad}: the server does not read `{name}`: {body}"
+                    );
+                }
+                other => panic!("{path}: parameter `{name}` in {other:?}"),
+            }
+        }
+    }
+}
+
+/// Resolves `$ref`s, merges `allOf`, and picks the non-null branch of `oneOf`/`anyOf`.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return resolve(doc, &doc["components"]["schemas"][name]);
+    }
+    if let Some(parts) = schema["allOf"].as_array() {
+        return parts.iter().flat_map(|p| resolve(doc, p)).collect();
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(branches) = schema[key].as_array() {
+            return branches
+                .iter()
+                .filter(|b| b["type"] != "null")
+                .flat_map(|b| resolve(doc, b))
+                .collect();
+        }
+    }
+    vec![schema]
+}
+
+/// Asserts that `value`'s object keys are exactly the schema's properties, recursively.
+fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) {
+    if value.is_null() {
+        return;
+    }
+    let parts = resolve(doc, schema);
+    match value {
+        Value::Object(object) => {
+            let properties: Vec<&serde_json::Map<String, Value>> = parts
+                .iter()
+                .filter_map(|p| p["properties"].as_object())
+                .collect();
+            if !properties.is_empty() {
+                let documented: BTreeSet<&str> = properties
+                    .iter()
+                    .flat_map(|p| p.keys().map(String::as_str))
+                    .collect();
+                let sent: BTreeSet<&str> = object.keys().map(String::as_str).collect();
+                assert_eq!(sent, documented, "{at}: keys sent ≠ keys documented");
+                for (key, child) in object {
+                    let child_schema = properties
+                        .iter()
+                        .find_map(|p| p.get(key))
+                        .unwrap_or(&Value::Null);
+                    conforms(doc, child_schema, child, &format!("{at}.{key}"));
+                }
+            } else if let Some(values) = parts.iter().find_map(|p| p.get("additionalProperties")) {
+                for (key, child) in object {
+                    conforms(doc, values, child, &format!("{at}[{key}]"));
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = parts.iter().find_map(|p| p.get("items")) {
+                for (i, child) in items.iter().enumerate().take(5) {
+                    conforms(doc, item, child, &format!("{at}[{i}]"));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_answer_has_exactly_the_documented_keys() {
+    let server = spawn(&fixture_paths());
+    let doc = document(&server).await;
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let operation = &item["get"];
+        let url = url(&example_path(path), &required_query(operation));
+        let answer = server.get(&url).await.expect(200);
+        let content_type = answer.header("content-type").to_owned();
+        let documented = &operation["responses"]["200"]["content"];
+        let media = documented
+            .as_object()
+            .and_then(|c| {
+                c.iter()
+                    .find(|(t, _)| content_type.starts_with(t.as_str()))
+                    .map(|(_, m)| m)
+            })
+            .unwrap_or_else(|| panic!("{url}: {content_type} is not documented: {documented}"));
+        if content_type.contains("json") && *path != "/api/openapi.json" {
+            conforms(&doc, &media["schema"], &answer.json(), &url);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} answers checked");
+    let error = server.get("/api/areas?type=bogus").await.expect(400).json();
+    conforms(
+        &doc,
+        &doc["paths"]["/api/areas"]["get"]["responses"]["400"]["content"]["application/json"]["schema"],
+        &error,
+        "error",
+    );
+}

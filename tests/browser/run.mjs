@@ -1,0 +1,365 @@
+// Drives Debian's chromium (headless, fresh profile) against a running gapmap server and checks the map page.
+//
+//   node tests/browser/run.mjs <base-url> <screenshot-dir> [scenario…]
+//
+// Started by tests/browser.rs, which starts the server on its own fixture data. Every scenario also checks that
+// no request went to any other host than the server and that no dialog opened. Prints one line per check and
+// exits non-zero when any fails.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.GAPMAP_CHROMIUM || '/usr/bin/chromium';
+/** Playwright adds `--headless` itself (headless: true) and a fresh temporary profile for every launch. */
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+const WEIGHT_LIMIT_BYTES = 500 * 1024;
+
+const [base, shots, ...wanted] = process.argv.slice(2);
+if (!base || !shots) {
+  console.error('usage: node run.mjs <base-url> <screenshot-dir> [scenario…]');
+  process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+const origin = new URL(base).origin;
+const decimals = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+const num = (v) => (v === null || v === undefined ? '–' : decimals.format(v));
+
+let failures = 0;
+let passes = 0;
+function check(ok, what, detail = '') {
+  if (ok) {
+    passes += 1;
+    console.log(`ok   ${what}`);
+  } else {
+    failures += 1;
+    console.log(`FAIL ${what}${detail ? `\n     ${detail}` : ''}`);
+  }
+  return ok;
+}
+
+async function api(path) {
+  const response = await fetch(new URL(path, base));
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** A page in a fresh context that records every request and every dialog. */
+async function open(browser, device, path = '/') {
+  const context = await browser.newContext(device);
+  const page = await context.newPage();
+  const requests = [];
+  const dialogs = [];
+  const responses = [];
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('response', (r) => responses.push(r));
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  page.on('pageerror', (e) => console.log(`     page error: ${e.message}`));
+  await page.goto(new URL(path, base).href);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  return { context, page, requests, dialogs, responses };
+}
+
+/** The invariants every scenario ends with: nothing left the server, no script from data ran. */
+async function finish(name, session) {
+  const foreign = session.requests.filter((url) => {
+    if (url.startsWith('data:') || url.startsWith('blob:')) return false;
+    return new URL(url).origin !== origin;
+  });
+  check(foreign.length === 0, `${name}: no request to any host but the server (${session.requests.length} requests)`, foreign.join('\n     '));
+  check(session.dialogs.length === 0, `${name}: no dialog opened`, session.dialogs.join('; '));
+  await session.context.close();
+}
+
+const areaPaths = (page) => page.locator('path.leaflet-interactive[data-code]');
+const fills = (page) =>
+  page.$$eval('path.leaflet-interactive[data-code]', (paths) => Object.fromEntries(paths.map((p) => [p.dataset.code, p.getAttribute('fill')])));
+
+async function setType(page, id) {
+  await page.selectOption('#type', id);
+  await page.waitForFunction((t) => document.getElementById('map').dataset.type === t, id);
+}
+
+/** Clicks a point inside area `name`: where its label sits (labels let clicks through to the area). */
+async function clickArea(page, name) {
+  const label = page.locator('.area-label span', { hasText: new RegExp(`^${name}$`) });
+  const box = await label.boundingBox();
+  if (!box) throw new Error(`no label for ${name}`);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+const scenarios = {
+  /** The map loads with every area, the legend states the benchmark and its source, the page is light. */
+  async map(browser) {
+    const session = await open(browser, DESKTOP);
+    const { page } = session;
+    const areas = await api('/api/areas');
+    const types = await api('/api/types');
+    await page.waitForFunction(() => document.querySelectorAll('path.leaflet-interactive[data-fill]').length > 0);
+    check((await areaPaths(page).count()) === areas.features.length, `map: ${areas.features.length} areas drawn`);
+    check(areas.features.length === 33, 'map: the bundled data has 33 areas');
+    const legend = await page.locator('#legend').innerText();
+    const first = types.types[0];
+    check(legend.includes(first.label), 'map: legend names the type', legend);
+    check(!first.benchmark || legend.includes(first.benchmark.source), 'map: legend states the benchmark source', legend);
+    check(legend.includes('Benchmark') || legend.includes('No recognised benchmark'), 'map: legend states the benchmark');
+    check((await page.locator('.leaflet-control-scale').count()) === 1, 'map: scale bar');
+    const labels = await page.locator('.area-label span').allTextContents();
+    const shown = await page.locator('.area-label span:not(.label-off)').allTextContents();
+    check(labels.length === 33 && shown.length >= 20 && shown.includes('Croydon'), `map: borough labels (${shown.length} of 33 fit at this zoom)`);
+    const notice = page.locator('#sample-notice');
+    check((await notice.isVisible()) && (await notice.innerText()).length > 10, 'map: sample-data notice visible');
+    const transferred = await transferSize(session);
+    check(transferred < WEIGHT_LIMIT_BYTES, `map: page load transfers ${(transferred / 1024).toFixed(1)} KB compressed (< 500 KB)`);
+    await page.screenshot({ path: join(shots, 'desktop-map.png') });
+    await finish('map', session);
+  },
+
+  /** Switching type or colour mode recolours the areas and rewrites the legend. */
+  async recolour(browser) {
+    const session = await open(browser, DESKTOP);
+    const { page } = session;
+    const types = (await api('/api/types')).types;
+    const areas = await api('/api/areas');
+    await setType(page, types[0].id);
+    const before = await fills(page);
+    // A type whose statuses differ from the first type's somewhere, so the colours must change.
+    const other = types.find(
+      (t) => t.id !== types[0].id && areas.features.some((f) => f.properties.coverage[t.id].status !== f.properties.coverage[types[0].id].status),
+    );
+    await setType(page, other.id);
+    const after = await fills(page);
+    const changed = Object.keys(before).filter((code) => before[code] !== after[code]);
+    check(changed.length > 0, `recolour: switching ${types[0].id} → ${other.id} recolours ${changed.length} areas`);
+    const expected = Object.fromEntries(areas.features.map((f) => [f.properties.code, f.properties.coverage[other.id].status]));
+    const byStatus = {};
+    for (const [code, fill] of Object.entries(after)) (byStatus[expected[code]] ??= new Set()).add(fill);
+    check(Object.values(byStatus).every((s) => s.size === 1), 'recolour: one colour per status');
+    check((await page.locator('#legend').innerText()).includes(other.label), 'recolour: legend follows the type');
+    await page.check('input[name="mode"][value="rate"]');
+    await page.waitForFunction(() => document.getElementById('map').dataset.mode === 'rate');
+    const rate = await fills(page);
+    check(Object.keys(rate).some((c) => rate[c] !== after[c]), 'recolour: rate mode recolours');
+    check(await page.locator('#legend .ramp').isVisible(), 'recolour: rate legend shows the scale');
+    await finish('recolour', session);
+  },
+
+  /** Clicking an area opens its panel, whose figures are the API's. Keyboard: Tab to an area and press Enter. */
+  async panel(browser) {
+    const session = await open(browser, DESKTOP);
+    const { page } = session;
+    await page.selectOption('#sites', 'none');
+    const code = 'E09000007'; // Camden
+    const detail = await api(`/api/areas/${code}`);
+    await clickArea(page, detail.properties.name);
+    await page.waitForSelector('#area-title');
+    check((await page.locator('#area-title').innerText()) === detail.properties.name, 'panel: clicking an area opens its panel');
+    const rows = await page.$$eval('#view-area tr[data-type]', (trs) =>
+      trs.map((tr) => ({ type: tr.dataset.type, cells: [...tr.children].map((c) => c.innerText.trim()) })),
+    );
+    const statusText = { none: 'No service', below: 'Below benchmark', meets: 'Meets benchmark', no_benchmark: 'Served (no benchmark)' };
+    const types = Object.keys(detail.properties.coverage);
+    check(rows.length === types.length, `panel: a row for each of ${types.length} types`);
+    const mismatches = [];
+    for (const row of rows) {
+      const c = detail.properties.coverage[row.type];
+      const want = [statusText[c.status], String(c.serving), num(c.capacity_share), num(c.required), num(c.shortfall)];
+      if (JSON.stringify(row.cells.slice(1)) !== JSON.stringify(want)) mismatches.push(`${row.type}: page ${row.cells.slice(1)} api ${want}`);
+    }
+    check(mismatches.length === 0, 'panel: figures per type match /api/areas/{code}', mismatches.join('\n     '));
+    const selected = await page.$eval('#map', (m) => m.dataset.type);
+    const serving = await page.$$eval('#view-area .area-type .site-list li .site-name', (els) => els.map((e) => e.textContent));
+    const apiServing = detail.properties.coverage[selected].serving_sites.map((s) => s.name);
+    check(JSON.stringify(serving.slice(0, apiServing.length)) === JSON.stringify(apiServing), 'panel: lists the services serving the area');
+    const href = await page.locator('#view-area a.download').getAttribute('href');
+    check(href === `/api/export/areas.csv?area=${code}`, 'panel: links to the area CSV', href);
+    const csv = await fetch(new URL(href, base));
+    check(csv.ok && (await csv.text()).includes(code), 'panel: the CSV link answers with the area');
+    await page.screenshot({ path: join(shots, 'desktop-area.png') });
+
+    // Keyboard: the areas are focusable buttons.
+    const other = await api('/api/areas/E09000033');
+    await page.focus('path[data-code="E09000033"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.getElementById('area-title')?.textContent === n, other.properties.name);
+    check(true, 'panel: an area opens from the keyboard');
+    await finish('panel', session);
+  },
+
+  /** The gaps table is worst first as the API says, sorts by column, and each row zooms the map. */
+  async gaps(browser) {
+    const session = await open(browser, DESKTOP, '/#view=gaps');
+    const { page } = session;
+    const types = (await api('/api/types')).types;
+    const type = types.find((t) => t.benchmark) ?? types[0];
+    await setType(page, type.id);
+    await page.waitForSelector('#gaps-table, #gaps-empty');
+    const gaps = await api(`/api/gaps?type=${type.id}&status=none,below`);
+    const codes = () => page.$$eval('#gaps-table tbody tr', (trs) => trs.map((tr) => tr.dataset.code));
+    check(
+      JSON.stringify(await codes()) === JSON.stringify(gaps.features.map((f) => f.properties.code)),
+      `gaps: ${gaps.features.length} areas in gap for ${type.id}, worst first as /api/gaps`,
+    );
+    await page.click('button[data-sort="name"]');
+    const names = await page.$$eval('#gaps-table tbody th', (ths) => ths.map((t) => t.innerText));
+    check(JSON.stringify(names) === JSON.stringify([...names].sort((a, b) => a.localeCompare(b))), 'gaps: sorts by area name');
+    check((await page.getAttribute('button[data-sort="name"] >> xpath=..', 'aria-sort')) === 'ascending', 'gaps: aria-sort says so');
+    await page.click('button[data-sort="name"]');
+    const reversed = await page.$$eval('#gaps-table tbody th', (ths) => ths.map((t) => t.innerText));
+    check(JSON.stringify(reversed) === JSON.stringify([...names].reverse()), 'gaps: sorts descending on a second click');
+    await page.click('button[data-sort="shortfall"]');
+    const shortfalls = await page.$$eval('#gaps-table tbody tr td:nth-child(6)', (tds) => tds.map((t) => parseFloat(t.innerText.replace(/,/g, ''))));
+    check(shortfalls.every((v, i) => i === 0 || !(v < shortfalls[i - 1])), 'gaps: sorts by shortfall');
+    check((await page.locator('.rate-chart .bar').count()) === 33, 'gaps: chart has a bar per area');
+    check((await page.locator('.rate-chart .reference line').count()) === 1, 'gaps: chart has the benchmark line');
+    check((await page.locator('#lottery-figures').innerText()).includes('Gini'), 'gaps: lottery figures');
+
+    await page.click('button[data-sort="rank"]');
+    await page.locator('#panel').evaluate((p) => p.scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, 'desktop-gaps.png') });
+
+    const target = gaps.features[0].properties.code;
+    const width = () => page.$eval(`path[data-code="${target}"]`, (p) => p.getBoundingClientRect().width);
+    const before = await width();
+    await page.click(`#gaps-table tbody tr[data-code="${target}"] td.num`);
+    await page.waitForTimeout(1200);
+    const after = await width();
+    check(after > before * 1.5, `gaps: a row click zooms to its area (${before.toFixed(0)} → ${after.toFixed(0)} px wide)`);
+    await page.check('#gaps-all');
+    check((await page.locator('#gaps-table tbody tr').count()) === 33, 'gaps: "all areas" lists every area (the text alternative)');
+    await finish('gaps', session);
+  },
+
+  /** Nearest sites from typed coordinates and from a click on the map; bad input shows the API's message. */
+  async nearest(browser) {
+    const session = await open(browser, DESKTOP, '/#view=nearest');
+    const { page } = session;
+    const type = await page.$eval('#map', (m) => m.dataset.type);
+    await page.fill('#near-lat', '51.5074');
+    await page.fill('#near-lon', '-0.1278');
+    await page.click('.near-form button[type="submit"]');
+    await page.waitForSelector('#near-results .near-list li');
+    const answer = await api(`/api/nearest?lat=51.5074&lon=-0.1278&type=${type}&k=3`);
+    const shown = await page.$$eval('#near-results .near-list li', (lis) =>
+      lis.map((li) => [li.querySelector('.site-name').textContent, li.querySelector('.site-meta').textContent]),
+    );
+    const want = answer.features.map((f) => f.properties.name);
+    check(JSON.stringify(shown.map((s) => s[0])) === JSON.stringify(want), `nearest: ${want.length} nearest ${type} sites as /api/nearest`);
+    check(shown.every((s, i) => s[1].startsWith(`${num(answer.features[i].properties.distance_km)} km`)), 'nearest: with their distances');
+    check((await page.locator('#near-results').innerText()).includes(`The point is in ${answer.area.name}`), 'nearest: names the area of the point');
+
+    // Pick mode: a click anywhere on the map (here, a little off its centre, away from the search point) searches
+    // from there, even on an area, which otherwise opens the area's panel.
+    await page.selectOption('#sites', 'none');
+    await page.click('#near-pick');
+    check((await page.getAttribute('#near-pick', 'aria-pressed')) === 'true', 'nearest: the pick button says it is on');
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.4);
+    await page.waitForFunction((before) => document.getElementById('near-lat').value !== before, '51.5074');
+    await page.waitForFunction(() => document.querySelectorAll('#near-results .near-list li').length > 0);
+    const picked = [await page.inputValue('#near-lat'), await page.inputValue('#near-lon')].map(Number);
+    const there = await api(`/api/nearest?lat=${picked[0]}&lon=${picked[1]}&type=${type}&k=3`);
+    const names = await page.$$eval('#near-results .near-list .site-name', (els) => els.map((e) => e.textContent));
+    check(
+      JSON.stringify(names) === JSON.stringify(there.features.map((f) => f.properties.name)),
+      `nearest: a click on the map searches from that point (${picked.join(', ')})`,
+    );
+    check((await page.locator('#area-title').count()) === 0, 'nearest: the click did not open an area instead');
+
+    await page.fill('#near-lat', 'north');
+    await page.click('.near-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('near-error').textContent.length > 0);
+    check((await page.locator('#near-error').innerText()).includes('lat'), 'nearest: bad coordinates show the API error');
+    await finish('nearest', session);
+  },
+
+  /** A listing named like markup shows as those characters, and nothing runs. */
+  async xss(browser) {
+    const services = await api('/api/services');
+    const evil = services.features.find((f) => f.properties.name === XSS_NAME);
+    if (!check(Boolean(evil), 'xss: the fixture has the listing')) return;
+    const p = evil.properties;
+    const session = await open(browser, DESKTOP, `/#type=${p.type}&view=area&area=${p.located_in}`);
+    const { page } = session;
+    await page.waitForSelector('#view-area .site-name');
+    const names = await page.$$eval('#view-area .site-name', (els) => els.map((e) => e.textContent));
+    check(names.includes(XSS_NAME), 'xss: the area panel shows the name as literal text', names.join(' | '));
+    check((await page.locator('img[src="x"]').count()) === 0, 'xss: no element was made from it');
+    const [lon, lat] = evil.geometry.coordinates;
+    await page.click('#tab-nearest');
+    await page.fill('#near-lat', String(lat));
+    await page.fill('#near-lon', String(lon));
+    await page.click('.near-form button[type="submit"]');
+    await page.waitForSelector('#near-results .near-list li');
+    const near = await page.$$eval('#near-results .site-name', (els) => els.map((e) => e.textContent));
+    check(near.includes(XSS_NAME), 'xss: the nearest list shows it as text');
+    await page.locator('#near-results details summary').first().click();
+    check((await page.locator('#near-results .site-details h3').first().textContent()) === XSS_NAME, 'xss: its details show it as text');
+    check((await page.locator('img[src="x"]').count()) === 0, 'xss: still no element made from it');
+    await finish('xss', session);
+  },
+
+  /** Phone-sized screen: map, an area panel and the gaps view. */
+  async phone(browser) {
+    const session = await open(browser, PHONE);
+    const { page } = session;
+    check((await areaPaths(page).count()) === 33, 'phone: 33 areas drawn');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `phone: no sideways scrolling (${overflow}px)`);
+    await page.screenshot({ path: join(shots, 'phone-map.png') });
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.selectOption('#area', 'E09000028');
+    await page.waitForSelector('#area-title');
+    check((await sideways()) <= 0, 'phone: the area panel fits the width');
+    await page.screenshot({ path: join(shots, 'phone-area.png'), fullPage: true });
+    await page.click('#tab-gaps');
+    await page.waitForSelector('#gaps-table, #gaps-empty');
+    check((await sideways()) <= 0, 'phone: the gaps view fits the width');
+    await page.screenshot({ path: join(shots, 'phone-gaps.png'), fullPage: true });
+    await finish('phone', session);
+  },
+};
+
+/** Bytes on the wire (headers + compressed bodies) for the page's load, as Chromium counted them. */
+async function transferSize(session) {
+  let total = 0;
+  for (const response of session.responses) {
+    const sizes = await response.request().sizes();
+    total += sizes.responseHeadersSize + sizes.responseBodySize;
+  }
+  return total;
+}
+
+const names = wanted.length ? wanted : Object.keys(scenarios);
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+try {
+  for (const name of names) {
+    if (!scenarios[name]) {
+      check(false, `unknown scenario ${name}`);
+      continue;
+    }
+    try {
+      await scenarios[name](browser);
+    } catch (error) {
+      check(false, `${name}: ${error.message.split('\n')[0]}`, error.stack);
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`${passes} passed, ${failures} failed`);
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,139 @@
+//! Starts the real server (the same `gapmap::http::serve` as `gapmap serve`) on 127.0.0.1:0 in a thread of its
+//! own, and talks to it over real HTTP.
+
+#![allow(dead_code)] // Each test file uses part of this.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gapmap::http::{AppState, ServerSettings};
+use gapmap::load::{DataPaths, load_dataset};
+
+/// The small dataset under `tests/fixtures/api/`: four square areas, three types, five sites of which one
+/// (`rc-secret`, in Midford) is confidential.
+pub fn fixture_paths() -> DataPaths {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api");
+    DataPaths {
+        boundaries: dir.join("areas.geojson"),
+        population: dir.join("population.csv"),
+        types: dir.join("types.csv"),
+        services: dir.join("services.csv"),
+    }
+}
+
+/// The bundled London data.
+pub fn bundled_paths() -> DataPaths {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let d = DataPaths::default();
+    DataPaths {
+        boundaries: root.join(d.boundaries),
+        population: root.join(d.population),
+        types: root.join(d.types),
+        services: root.join(d.services),
+    }
+}
+
+/// A running server.
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// Its state, to replace the data under it.
+    pub state: Arc<AppState>,
+    /// A client that neither decompresses nor follows redirects, so headers are seen as sent.
+    pub client: reqwest::Client,
+}
+
+/// Starts a server on `paths` with default settings.
+pub fn spawn(paths: &DataPaths) -> TestServer {
+    spawn_with(paths, ServerSettings::default())
+}
+
+/// Starts a server on `paths` with `settings`.
+pub fn spawn_with(paths: &DataPaths, settings: ServerSettings) -> TestServer {
+    let dataset = load_dataset(paths).unwrap_or_else(|e| panic!("fixture does not load:\n{e}"));
+    let state = Arc::new(AppState::new(dataset).expect("snapshot"));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    let port = listener.local_addr().expect("local address").port();
+    let server_state = Arc::clone(&state);
+    let settings = ServerSettings {
+        workers: Some(1),
+        ..settings
+    };
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            gapmap::http::serve(listener, server_state, settings)
+                .expect("server builds")
+                .await
+        })
+    });
+    TestServer {
+        base: format!("http://127.0.0.1:{port}"),
+        state,
+        client: reqwest::Client::builder()
+            .no_gzip()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+    }
+}
+
+/// An answer, read whole.
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The header's value as text ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The body as JSON; panics with the body when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}):\n{}", self.body))
+    }
+
+    /// Asserts the status, printing the body when it differs.
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status, status,
+            "expected {status}, got {}; body:\n{}",
+            self.status, self.body
+        );
+        self
+    }
+}
+
+impl TestServer {
+    /// GET `path` (with its query) and read the answer.
+    pub async fn get(&self, path: &str) -> Answer {
+        self.get_with(path, &[]).await
+    }
+
+    /// GET `path` with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+}

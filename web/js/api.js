@@ -1,0 +1,45 @@
+// The gapmap API (issue 4), as the page uses it. Same origin only: the page talks to nothing else.
+
+/** A 4xx/5xx answer, with the API's `{ error, detail }` body when it sent one. */
+export class ApiError extends Error {
+  constructor(status, error, detail) {
+    super(detail ? `${error}: ${detail}` : error || `HTTP ${status}`);
+    this.status = status;
+    this.error = error;
+    this.detail = detail;
+  }
+}
+
+/** GETs a JSON document from `path` with query `params` (absent values left out). */
+export async function getJson(path, params = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined && value !== '') url.searchParams.set(name, String(value));
+  }
+  const response = await fetch(url, { headers: { Accept: 'application/json, application/geo+json' } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body?.error, body?.detail);
+  return body;
+}
+
+/** Server-side settings for the page: base-map tiles (optional) and the sample-data notice. */
+export const config = () => getJson('/api/config');
+/** The taxonomy with benchmarks: `{ types: [{ id, label, benchmark, basis, capacity_unit, rate_per, … }] }`. */
+export const types = () => getJson('/api/types');
+/** Every area with its coverage of every type (the choropleth layer). */
+export const areas = () => getJson('/api/areas');
+/** One area in detail: per type, coverage, the sites serving it and the nearest sites outside it. */
+export const area = (code) => getJson(`/api/areas/${encodeURIComponent(code)}`);
+/** The areas in gap for a type, worst first. */
+export const gaps = (type) => getJson('/api/gaps', { type, status: 'none,below' });
+/** The postcode-lottery summary of a type. */
+export const lottery = (type) => getJson('/api/lottery', { type });
+/** Sites (points); confidential ones carry their area's point and `location_precision: "confidential"`. */
+export const services = (type) => getJson('/api/services', { type });
+/** The k sites of a type nearest a point, and the area the point lies in. */
+export const nearest = ({ lat, lon, type, k }) => getJson('/api/nearest', { lat, lon, type, k });
+
+/** Where an area's figures (one row per type) download as CSV. */
+export function areaCsvUrl(code) {
+  return `/api/export/areas.csv?area=${encodeURIComponent(code)}`;
+}

@@ -1,0 +1,45 @@
+// How figures read on the page: the same words as the README, the API and the CSV.
+
+const decimals = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const percent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 0 });
+
+/** A figure such as a capacity share or rate, with up to two decimals; "–" when absent. */
+export function num(value) {
+  return value === null || value === undefined ? '–' : decimals.format(value);
+}
+
+/** A count of people, e.g. 112,300. */
+export function people(value) {
+  return value === null || value === undefined ? '–' : whole.format(value);
+}
+
+/** A share 0–1 as a percentage. */
+export function pct(value) {
+  return value === null || value === undefined ? '–' : percent.format(value);
+}
+
+/** A distance in kilometres. */
+export function km(value) {
+  return value === null || value === undefined ? '–' : `${decimals.format(value)} km`;
+}
+
+/** The label of each status, as the legend, the panel and the table say it. */
+export const STATUS_LABEL = {
+  none: 'No service',
+  below: 'Below benchmark',
+  meets: 'Meets benchmark',
+  no_benchmark: 'Served (no benchmark)',
+};
+
+/** "per 200,000 women": what a type's rate is per. */
+export function ratePer(type) {
+  return `per ${whole.format(type.rate_per)} ${type.basis === 'population' ? 'people' : type.basis}`;
+}
+
+/** "1 centres per 200,000 women — Council of Europe (2008) …", or null without a benchmark. */
+export function benchmarkText(type) {
+  const b = type.benchmark;
+  if (!b) return null;
+  return `${decimals.format(b.value)} ${type.capacity_unit} ${ratePer(type)}`;
+}

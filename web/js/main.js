@@ -1,0 +1,246 @@
+// The page: loads the taxonomy and the areas, draws the map, and wires the controls, the tabs and the views.
+// State that is worth sharing (type, colour mode, area, view) lives in the URL's fragment.
+
+import * as api from './api.js';
+import { h, replaceChildren } from './dom.js';
+import { STATUS_COLOUR, rateDomainMax, viridis } from './colour.js';
+import { STATUS_LABEL, num, ratePer } from './format.js';
+import { CoverageMap } from './map.js';
+import { Legend } from './legend.js';
+import { SiteLayer, typeStyle } from './markers.js';
+import { showArea } from './panel.js';
+import { GapsView } from './gaps.js';
+import { NearestSearch } from './nearest.js';
+import { Tabs } from './tabs.js';
+
+const state = {
+  types: [],
+  typeId: null,
+  mode: 'status',
+  sites: 'type',
+  area: null,
+  view: 'gaps',
+  areas: null,
+  overallRate: new Map(),
+  servicesByType: new Map(),
+};
+
+const $ = (id) => document.getElementById(id);
+
+function currentType() {
+  return state.types.find((t) => t.id === state.typeId);
+}
+
+function styleOf(typeId) {
+  const index = state.types.findIndex((t) => t.id === typeId);
+  return typeStyle(Math.max(0, index), typeId);
+}
+
+function readFragment() {
+  const params = new URLSearchParams(window.location.hash.slice(1));
+  return Object.fromEntries(params.entries());
+}
+
+function writeFragment() {
+  const params = new URLSearchParams({ type: state.typeId, mode: state.mode, view: state.view });
+  if (state.area) params.set('area', state.area);
+  window.history.replaceState(null, '', `#${params}`);
+}
+
+/** The reference the rate scale marks: the benchmark, or else the London-wide rate. */
+function reference(type) {
+  if (type.benchmark) return type.benchmark.value;
+  return state.overallRate.get(type.id) ?? null;
+}
+
+let coverageMap;
+let legend;
+let siteLayer;
+let gapsView;
+let nearest;
+let tabs;
+
+function fillFor(type) {
+  if (state.mode === 'status') {
+    return (p) => STATUS_COLOUR[p.coverage[type.id]?.status] ?? '#999999';
+  }
+  const rates = state.areas.features.map((f) => f.properties.coverage[type.id]?.rate ?? 0);
+  const max = rateDomainMax(rates, reference(type));
+  return (p) => viridis((p.coverage[type.id]?.rate ?? 0) / max);
+}
+
+function describe(type) {
+  return (p) => {
+    const c = p.coverage[type.id];
+    return `${p.name}: ${STATUS_LABEL[c.status]}; ${num(c.rate)} ${type.capacity_unit} ${ratePer(type)}`;
+  };
+}
+
+async function sitesFor(typeId) {
+  const key = typeId ?? '*';
+  if (!state.servicesByType.has(key)) {
+    state.servicesByType.set(key, api.services(typeId));
+  }
+  return state.servicesByType.get(key);
+}
+
+/** Redraws everything that depends on the type, mode or sites setting. */
+async function refresh() {
+  const type = currentType();
+  writeFragment();
+  coverageMap.restyle(fillFor(type), describe(type));
+  $('map').dataset.type = type.id;
+  $('map').dataset.mode = state.mode;
+  let sites = null;
+  if (state.sites === 'none') {
+    siteLayer.clear();
+  } else {
+    const collection = await sitesFor(state.sites === 'all' ? null : type.id);
+    sites = siteLayer.show(collection, styleOf);
+  }
+  const rates = state.areas.features.map((f) => f.properties.coverage[type.id]?.rate ?? 0);
+  legend.update(type, state.mode, {
+    max: rateDomainMax(rates, reference(type)),
+    reference: reference(type),
+    sites,
+    style: state.sites === 'type' ? styleOf(type.id) : null,
+  });
+  if (state.view === 'gaps') await gapsView.show(type, state.areas);
+  if (state.view === 'area' && state.area) await openArea(state.area, { focus: false });
+}
+
+async function openArea(code, { focus = true } = {}) {
+  state.area = code;
+  $('area').value = code;
+  coverageMap.highlightArea(code);
+  state.view = 'area';
+  tabs.select('area', { focus: false, silent: true });
+  writeFragment();
+  try {
+    await showArea($('view-area'), code, {
+      types: state.types,
+      typeId: state.typeId,
+      styleOf,
+      onType: (id) => setType(id),
+      onClose: () => closeArea(),
+    });
+    if (focus) $('area-title')?.focus({ preventScroll: !window.matchMedia('(max-width: 759px)').matches });
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function closeArea() {
+  state.area = null;
+  $('area').value = '';
+  coverageMap.highlightArea(null);
+  replaceChildren($('view-area'), h('p', { class: 'muted' }, 'Choose an area on the map, or from the “Area” list above, to see its figures.'));
+  tabs.select('gaps');
+}
+
+function setType(id) {
+  state.typeId = id;
+  $('type').value = id;
+  refresh().catch(showError);
+}
+
+function showError(error) {
+  const box = $('load-error');
+  box.hidden = false;
+  box.textContent = `Something went wrong: ${error.message ?? error}`;
+  console.error(error);
+}
+
+function fillControls(fragment) {
+  const typeSelect = $('type');
+  replaceChildren(
+    typeSelect,
+    state.types.map((t) => h('option', { value: t.id }, t.benchmark ? t.label : `${t.label} (no benchmark)`)),
+  );
+  typeSelect.value = state.typeId;
+  typeSelect.addEventListener('change', () => setType(typeSelect.value));
+
+  for (const radio of document.querySelectorAll('input[name="mode"]')) {
+    radio.checked = radio.value === state.mode;
+    radio.addEventListener('change', () => {
+      state.mode = radio.value;
+      refresh().catch(showError);
+    });
+  }
+  const sites = $('sites');
+  sites.addEventListener('change', () => {
+    state.sites = sites.value;
+    refresh().catch(showError);
+  });
+
+  const areaSelect = $('area');
+  const byName = [...state.areas.features].sort((a, b) => a.properties.name.localeCompare(b.properties.name));
+  areaSelect.append(...byName.map((f) => h('option', { value: f.properties.code }, f.properties.name)));
+  areaSelect.addEventListener('change', () => {
+    if (!areaSelect.value) return closeArea();
+    coverageMap.zoomToArea(areaSelect.value);
+    openArea(areaSelect.value);
+  });
+  $('controls').addEventListener('submit', (e) => e.preventDefault());
+  if (fragment.area && state.areas.features.some((f) => f.properties.code === fragment.area)) {
+    state.area = fragment.area;
+  }
+}
+
+async function start() {
+  const fragment = readFragment();
+  const [config, types, areas, lottery] = await Promise.all([
+    api.config().catch(() => ({})),
+    api.types(),
+    api.areas(),
+    api.lottery(),
+  ]);
+  state.types = types.types;
+  state.areas = areas;
+  for (const t of lottery.types) state.overallRate.set(t.type, t.overall_rate);
+  state.typeId = state.types.some((t) => t.id === fragment.type) ? fragment.type : state.types[0]?.id;
+  state.mode = fragment.mode === 'rate' ? 'rate' : 'status';
+  const notice = areas.sample_data ?? config.sample_data ?? null;
+  if (notice) {
+    $('sample-notice').hidden = false;
+    $('sample-notice').textContent = notice;
+  }
+
+  coverageMap = new CoverageMap(
+    $('map'),
+    { tileUrl: config.tile_url, tileAttribution: config.tile_attribution },
+    {
+      select: (code) => openArea(code),
+      pick: (lat, lon) => {
+        tabs.select('nearest', { focus: false });
+        nearest.pick(lat, lon);
+      },
+    },
+  );
+  coverageMap.setAreas(areas);
+  legend = new Legend(coverageMap.map);
+  siteLayer = new SiteLayer(coverageMap.map);
+  gapsView = new GapsView($('view-gaps'), {
+    zoomTo: (code) => coverageMap.zoomToArea(code),
+    openArea: (code) => openArea(code),
+  });
+  nearest = new NearestSearch($('view-nearest'), coverageMap, { type: currentType });
+  tabs = new Tabs(document.querySelector('[role="tablist"]'), (view) => {
+    state.view = view;
+    if (view !== 'nearest') nearest.setPicking(false);
+    writeFragment();
+    if (view === 'gaps') gapsView.show(currentType(), state.areas).catch(showError);
+    if (view === 'area' && state.area) openArea(state.area, { focus: false });
+  });
+  new ResizeObserver(() => coverageMap.resize()).observe($('map'));
+  fillControls(fragment);
+
+  const view = ['gaps', 'area', 'nearest', 'about'].includes(fragment.view) ? fragment.view : 'gaps';
+  state.view = view;
+  tabs.select(view, { focus: false, silent: true });
+  await refresh();
+  if (view === 'area' && state.area) coverageMap.zoomToArea(state.area);
+  document.body.dataset.ready = 'true';
+}
+
+start().catch(showError);
