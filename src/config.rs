@@ -13,9 +13,6 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Default directory for the server's own state (the submissions database of a later version).
 pub const DEFAULT_DATA_DIR: &str = "./data";
 
-/// Default directory of the built web page, served at `/` when it exists.
-pub const DEFAULT_STATIC_DIR: &str = "web/dist";
-
 /// Log filter used when `RUST_LOG` is not set.
 pub const DEFAULT_LOG_FILTER: &str = "info";
 
@@ -41,9 +38,10 @@ pub struct ServeArgs {
     /// Attribution shown with the base map (required by most tile providers).
     #[arg(long, env = "GAPMAP_TILE_ATTRIBUTION")]
     pub tile_attribution: Option<String>,
-    /// Directory of the built web page, served at `/` when it holds an `index.html`.
-    #[arg(long, env = "GAPMAP_STATIC_DIR", default_value = DEFAULT_STATIC_DIR)]
-    pub static_dir: PathBuf,
+    /// Serve the web page from this directory (which must hold an `index.html`) instead of the page built into the
+    /// binary.
+    #[arg(long, env = "GAPMAP_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
     /// Worker threads (default: one per CPU core).
     #[arg(long, env = "GAPMAP_WORKERS")]
     pub workers: Option<usize>,

@@ -568,7 +568,7 @@ async fn cors_is_off_by_default_and_allows_configured_origins() {
 }
 
 #[tokio::test]
-async fn health_readiness_page_config_and_root() {
+async fn health_readiness_page_config_and_the_page_at_root() {
     let server = spawn_with(
         &fixture_paths(),
         ServerSettings {
@@ -595,8 +595,28 @@ async fn health_readiness_page_config_and_root() {
         "https://tiles.example.org/{z}/{x}/{y}.png"
     );
     assert_eq!(config["tile_attribution"], "© example");
-    let root = server.get("/").await.expect(200).json();
-    assert_eq!(root["api"], "/api/openapi.json");
+    let page = server.get("/").await.expect(200);
+    assert!(
+        page.header("content-type").starts_with("text/html"),
+        "the map page is served at /"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("index.html"), "<p>built elsewhere</p>").expect("write");
+    let elsewhere = spawn_with(
+        &fixture_paths(),
+        ServerSettings {
+            static_dir: Some(dir.path().to_owned()),
+            ..ServerSettings::default()
+        },
+    );
+    assert_eq!(
+        elsewhere.get("/").await.expect(200).body,
+        "<p>built elsewhere</p>"
+    );
+    let missing = elsewhere.get("/missing.js").await.expect(404).json();
+    assert_eq!(missing["error"], "not found");
+    elsewhere.get("/api/types").await.expect(200);
 
     let plain = spawn(&fixture_paths());
     assert!(plain.get("/api/config").await.expect(200).json()["tile_url"].is_null());

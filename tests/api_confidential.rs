@@ -90,21 +90,70 @@ fn urls(server: &TestServer, secrets: &[Secret]) -> Vec<String> {
     urls
 }
 
-/// Ways a coordinate pair can be written: `lon,lat` (GeoJSON) and `lat,lon` (CSV), at 3 to 7 decimals.
-fn pair_patterns(p: Point<f64>) -> Vec<String> {
-    (3..=7)
-        .flat_map(|d| {
-            let (lat, lon) = (format!("{:.d$}", p.y()), format!("{:.d$}", p.x()));
-            [format!("{lon},{lat}"), format!("{lat},{lon}")]
-        })
-        .collect()
+/// Looks for confidential coordinates in answers: each written at 3 to 7 decimals, as a pair (`lon,lat` as in
+/// GeoJSON, `lat,lon` as in CSV) and, where asked, on its own.
+struct Detector {
+    /// First coordinate as written → the written forms of the second that complete a pair.
+    pairs: std::collections::HashMap<String, Vec<String>>,
+    /// Written forms of single coordinates.
+    singles: Vec<String>,
 }
 
-/// Each coordinate on its own, at 3 to 7 decimals (only safe where no boundary vertex can match by chance).
-fn number_patterns(p: Point<f64>) -> Vec<String> {
-    (3..=7)
-        .flat_map(|d| [format!("{:.d$}", p.y()), format!("{:.d$}", p.x())])
-        .collect()
+impl Detector {
+    fn new(points: impl Iterator<Item = Point<f64>>, check_single_numbers: bool) -> Self {
+        let mut pairs: std::collections::HashMap<String, Vec<String>> = Default::default();
+        let mut singles = Vec::new();
+        for p in points {
+            for d in 3..=7 {
+                let (lat, lon) = (format!("{:.d$}", p.y()), format!("{:.d$}", p.x()));
+                pairs.entry(lon.clone()).or_default().push(lat.clone());
+                pairs.entry(lat.clone()).or_default().push(lon.clone());
+                if check_single_numbers {
+                    singles.extend([lat, lon]);
+                }
+            }
+        }
+        Self { pairs, singles }
+    }
+
+    /// The first confidential coordinate written in `body`, if any. A number is a run of digits, `.` and `-`;
+    /// a pair is two numbers separated by one comma, the second starting with the expected digits.
+    fn find(&self, body: &str) -> Option<String> {
+        let numeric = |c: char| c.is_ascii_digit() || c == '.' || c == '-';
+        let mut tokens: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in body
+            .char_indices()
+            .chain(std::iter::once((body.len(), ' ')))
+        {
+            match (start, numeric(c)) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    tokens.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        for (n, &(s, e)) in tokens.iter().enumerate() {
+            let token = &body[s..e];
+            if let Some(single) = self.singles.iter().find(|p| token.contains(p.as_str())) {
+                return Some(single.clone());
+            }
+            let Some(seconds) = self.pairs.get(token) else {
+                continue;
+            };
+            if let Some(&(s2, e2)) = tokens.get(n + 1)
+                && &body[e..s2] == ","
+                && let Some(second) = seconds
+                    .iter()
+                    .find(|p| body[s2..e2].starts_with(p.as_str()))
+            {
+                return Some(format!("{token},{second}"));
+            }
+        }
+        None
+    }
 }
 
 /// Checks every nearest-site answer: distances to a confidential site are to its published point, and the order
@@ -166,18 +215,12 @@ async fn walk(paths: &DataPaths, check_single_numbers: bool) -> usize {
         !secrets.is_empty(),
         "the data has no confidential site to protect"
     );
-    let mut patterns: Vec<String> = secrets
-        .iter()
-        .flat_map(|s| pair_patterns(s.truth))
-        .collect();
-    if check_single_numbers {
-        patterns.extend(secrets.iter().flat_map(|s| number_patterns(s.truth)));
-    }
+    let detector = Detector::new(secrets.iter().map(|s| s.truth), check_single_numbers);
     let urls = urls(&server, &secrets);
     for url in &urls {
         let answer = server.get(url).await;
         assert_eq!(answer.status, 200, "{url}:\n{}", answer.body);
-        if let Some(found) = patterns.iter().find(|p| answer.body.contains(p.as_str())) {
+        if let Some(found) = detector.find(&answer.body) {
             panic!(
                 "{url} reveals a confidential position ({found}):\n{}",
                 answer.body

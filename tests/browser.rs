@@ -99,7 +99,7 @@ fn start_server() -> Server {
         .arg("--data-dir")
         .arg(data.path().join("state"))
         .current_dir(ROOT)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "error")
         .env_remove("GAPMAP_TILE_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -198,6 +198,10 @@ fn phone_sized_screen_has_map_panel_and_gaps() {
     scenario("phone");
 }
 
+/// Pending until issue 5 serves `POST /api/submissions` and `/approve`: then add a `submission` scenario to
+/// `run.mjs` that creates a provider and a reviewer account (`gapmap accounts add`, tokens from stdout), signs in on
+/// `/providers.html`, submits a new listing for an area in gap, approves it as the reviewer, and checks on `/` that
+/// the area's status and figures changed to what `/api/areas/{code}` then says.
 #[test]
 #[ignore = "pending issue 5 (provider submissions): POST /api/submissions and approve do not exist yet"]
 fn provider_submits_reviewer_approves_and_the_map_changes() {

@@ -18,9 +18,9 @@ use crate::load::{self, DataPaths};
 #[derive(Debug, Parser)]
 #[command(name = "gapmap", version, about)]
 pub struct Cli {
-    /// What to do.
+    /// What to do; with none, `serve` with every default (the bundled data on 127.0.0.1:8080).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The subcommands.
@@ -130,11 +130,27 @@ pub struct ImportArgs {
     pub codes: PathBuf,
 }
 
+/// `serve` with its defaults and `GAPMAP_*` environment, for a bare `gapmap`.
+fn default_command() -> Result<Command, clap::Error> {
+    let matches = <crate::config::ServeArgs as Args>::augment_args(clap::Command::new("serve"))
+        .try_get_matches_from(["serve"])?;
+    Ok(Command::Serve(
+        <crate::config::ServeArgs as clap::FromArgMatches>::from_arg_matches(&matches)?,
+    ))
+}
+
 /// Runs a parsed command line, writing results to stdout and problems to stderr; returns the exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let result = match cli.command {
+    let command = match cli.command.map_or_else(default_command, Ok) {
+        Ok(command) => command,
+        Err(e) => {
+            eprintln!("gapmap: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match command {
         Command::Report(args) => run_report(&args, &mut out),
         Command::Validate(args) => run_validate(&args, &mut out),
         Command::ImportBoundaries(args) => run_import(&args, &mut out),

@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod openapi;
+pub mod page;
 pub mod params;
 pub mod reply;
 pub mod routes;
@@ -38,7 +39,8 @@ pub struct ServerSettings {
     pub cors_origins: Vec<String>,
     /// What the web page is told through `/api/config`.
     pub page: PageConfig,
-    /// Directory of the built web page, served at `/` when it holds an `index.html`.
+    /// Directory of a web page built elsewhere, served at `/` instead of the embedded page when it holds an
+    /// `index.html`.
     pub static_dir: Option<PathBuf>,
     /// Worker threads; one per core when `None`.
     pub workers: Option<usize>,
@@ -151,7 +153,7 @@ fn run(args: ServeArgs) -> Result<(), ServeError> {
             tile_url: args.tile_url.clone(),
             tile_attribution: args.tile_attribution.clone(),
         },
-        static_dir: Some(args.static_dir.clone()),
+        static_dir: args.static_dir.clone(),
         workers: args.workers,
     };
     tracing::info!(

@@ -16,6 +16,7 @@ use rust_embed::{Embed, EmbeddedFile};
 #[include = "*.html"]
 #[include = "css/*.css"]
 #[include = "js/*.js"]
+#[exclude = "node_modules/*"]
 struct Page;
 
 /// The third-party library files the page loads, as installed by `build.rs`; served under `/vendor/`.
@@ -33,9 +34,10 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
-/// Registers the page (`/`) and its assets (`/css/…`, `/js/…`, `/vendor/…`).
+/// Registers the map (`/`), the other pages (`/providers.html`) and their assets (`/css/…`, `/js/…`, `/vendor/…`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(index))
+        .route("/{page}.html", web::get().to(page_asset))
         .route("/css/{file}", web::get().to(page_asset))
         .route("/js/{file}", web::get().to(page_asset))
         .route("/vendor/{path:.*}", web::get().to(vendor_asset));
@@ -49,7 +51,7 @@ async fn index(req: HttpRequest) -> HttpResponse {
 }
 
 async fn page_asset(req: HttpRequest) -> HttpResponse {
-    // The route is `/css/{file}` or `/js/{file}`, so the request path minus its leading slash is the file's path.
+    // The routes mirror `web/`, so the request path minus its leading slash is the file's path there.
     let path = req.path().trim_start_matches('/');
     match Page::get(path) {
         Some(file) => reply(&req, &file, path),

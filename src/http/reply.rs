@@ -120,7 +120,8 @@ impl Responder for Reply {
     type Body = BoxBody;
 
     fn respond_to(self, req: &HttpRequest) -> HttpResponse {
-        let mut response = if self.not_modified(req) {
+        let not_modified = self.not_modified(req);
+        let mut response = if not_modified {
             HttpResponse::NotModified()
         } else {
             HttpResponse::Ok()
@@ -131,7 +132,7 @@ impl Responder for Reply {
         if let Some(etag) = &self.etag {
             response.insert_header(header::ETag(etag.clone()));
         }
-        if self.not_modified(req) {
+        if not_modified {
             return response.finish();
         }
         response.insert_header((header::CONTENT_TYPE, self.content_type));

@@ -222,7 +222,7 @@ const scenarios = {
     const reversed = await page.$$eval('#gaps-table tbody th', (ths) => ths.map((t) => t.innerText));
     check(JSON.stringify(reversed) === JSON.stringify([...names].reverse()), 'gaps: sorts descending on a second click');
     await page.click('button[data-sort="shortfall"]');
-    const shortfalls = await page.$$eval('#gaps-table tbody tr td:nth-child(6)', (tds) => tds.map((t) => parseFloat(t.innerText.replace(/,/g, ''))));
+    const shortfalls = await page.$$eval('#gaps-table tbody td[data-col="shortfall"]', (tds) => tds.map((t) => parseFloat(t.innerText.replace(/,/g, ''))));
     check(shortfalls.every((v, i) => i === 0 || !(v < shortfalls[i - 1])), 'gaps: sorts by shortfall');
     check((await page.locator('.rate-chart .bar').count()) === 33, 'gaps: chart has a bar per area');
     check((await page.locator('.rate-chart .reference line').count()) === 1, 'gaps: chart has the benchmark line');
@@ -235,7 +235,7 @@ const scenarios = {
     const target = gaps.features[0].properties.code;
     const width = () => page.$eval(`path[data-code="${target}"]`, (p) => p.getBoundingClientRect().width);
     const before = await width();
-    await page.click(`#gaps-table tbody tr[data-code="${target}"] td.num`);
+    await page.click(`#gaps-table tbody tr[data-code="${target}"] td[data-col="rate"]`);
     await page.waitForTimeout(1200);
     const after = await width();
     check(after > before * 1.5, `gaps: a row click zooms to its area (${before.toFixed(0)} → ${after.toFixed(0)} px wide)`);
@@ -325,11 +325,13 @@ const scenarios = {
     await page.selectOption('#area', 'E09000028');
     await page.waitForSelector('#area-title');
     check((await sideways()) <= 0, 'phone: the area panel fits the width');
-    await page.screenshot({ path: join(shots, 'phone-area.png'), fullPage: true });
+    await page.locator('.tabs').evaluate((t) => window.scrollTo(0, t.getBoundingClientRect().top + window.scrollY - 200));
+    await page.screenshot({ path: join(shots, 'phone-area.png') });
     await page.click('#tab-gaps');
     await page.waitForSelector('#gaps-table, #gaps-empty');
     check((await sideways()) <= 0, 'phone: the gaps view fits the width');
-    await page.screenshot({ path: join(shots, 'phone-gaps.png'), fullPage: true });
+    await page.locator('.tabs').evaluate((t) => window.scrollTo(0, t.getBoundingClientRect().top + window.scrollY));
+    await page.screenshot({ path: join(shots, 'phone-gaps.png') });
     await finish('phone', session);
   },
 };

@@ -20,6 +20,7 @@ NGINX_PORT=${NGINX_PORT:-18091}
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
+chmod 755 "$work" # nginx's workers run as an unprivileged user and must read the static copy
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -30,8 +31,13 @@ trap cleanup EXIT
 
 need() { # need COMMAND PACKAGE
     if ! command -v "$1" >/dev/null 2>&1 && [[ ! -x "/usr/sbin/$1" ]]; then
-        if ! apt-cache policy "$2" | grep -q 'Candidate: [0-9]'; then apt-get update -qq; fi
-        apt-cache policy "$2" | grep -q 'Candidate: [0-9]' || { echo "no Debian package $2" >&2; exit 1; }
+        local policy
+        policy=$(apt-cache policy "$2")
+        if [[ "$policy" != *"Candidate: "[0-9]* ]]; then
+            apt-get update -qq
+            policy=$(apt-cache policy "$2")
+        fi
+        [[ "$policy" == *"Candidate: "[0-9]* ]] || { echo "no Debian package $2" >&2; exit 1; }
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
     fi
 }
@@ -94,7 +100,6 @@ request = function()
 end
 EOF
 
-results=()
 bench() { # bench LABEL URL [wrk args…]
     local label=$1 url=$2
     shift 2
@@ -104,8 +109,7 @@ bench() { # bench LABEL URL [wrk args…]
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     if grep -q "Non-2xx" <<<"$out"; then echo "$label: non-2xx answers" >&2; echo "$out" >&2; exit 1; fi
-    results+=("$(printf '%-34s %10s req/s   p50 %9s   p99 %9s' "$label" "$rps" "$p50" "$p99")")
-    echo "${results[-1]}" >&2
+    printf '%-34s %10s req/s   p50 %9s   p99 %9s\n' "$label" "$rps" "$p50" "$p99" | tee -a "$work/results" >&2
     echo "$rps"
 }
 
@@ -120,9 +124,10 @@ bench "gapmap /api/nearest (gzip)" "http://127.0.0.1:$GAPMAP_PORT" -s "$work/nea
     -H 'Accept-Encoding: gzip' >/dev/null
 
 echo
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr);" \
+    "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION on the same machine; /api/areas is $size bytes ($gzsize gzipped)"
-printf '%s\n' "${results[@]}"
+cat "$work/results"
 awk -v g="$g_plain" -v n="$n_plain" -v gz="$g_gzip" -v nz="$n_gzip" 'BEGIN {
     printf "static ÷ gapmap, /api/areas: %.2f plain, %.2f gzip (target: at most 2)\n", n / g, nz / gz
 }'

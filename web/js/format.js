@@ -32,6 +32,14 @@ export const STATUS_LABEL = {
   no_benchmark: 'Served (no benchmark)',
 };
 
+/** Shorter labels where space is tight (the gaps table); the full label goes in its tooltip. */
+export const STATUS_SHORT = {
+  none: 'No service',
+  below: 'Below',
+  meets: 'Meets',
+  no_benchmark: 'Served',
+};
+
 /** "per 200,000 women": what a type's rate is per. */
 export function ratePer(type) {
   return `per ${whole.format(type.rate_per)} ${type.basis === 'population' ? 'people' : type.basis}`;

@@ -3,7 +3,7 @@
 // With "all areas" ticked, the table lists every area: the text alternative to the map.
 
 import { h, replaceChildren } from './dom.js';
-import { STATUS_LABEL, num, pct, ratePer } from './format.js';
+import { STATUS_LABEL, STATUS_SHORT, num, pct, ratePer } from './format.js';
 import { rateChart } from './chart.js';
 import * as api from './api.js';
 
@@ -14,7 +14,6 @@ const COLUMNS = [
   { key: 'rank', label: 'Rank', numeric: true, value: (r) => r.rank },
   { key: 'name', label: 'Area', numeric: false, value: (r) => r.name },
   { key: 'status', label: 'Status', numeric: false, value: (r) => STATUS_ORDER[r.status], text: (r) => STATUS_LABEL[r.status] },
-  { key: 'serving', label: 'Serving', numeric: true, value: (r) => r.serving },
   { key: 'rate', label: 'Rate', numeric: true, value: (r) => r.rate },
   { key: 'shortfall', label: 'Shortfall', numeric: true, value: (r) => r.shortfall },
 ];
@@ -159,16 +158,15 @@ export class GapsView {
       h(
         'tr',
         { 'data-code': r.code, onclick: () => this.handlers.zoomTo(r.code) },
-        h('td', { class: 'num' }, r.rank === null ? '–' : String(r.rank)),
+        h('td', { class: 'num', 'data-col': 'rank' }, r.rank === null ? '–' : String(r.rank)),
         h(
           'th',
           { scope: 'row' },
           h('button', { type: 'button', class: 'link', title: `Zoom the map to ${r.name}` }, r.name),
         ),
-        h('td', {}, h('span', { class: `status status-${r.status}` }, STATUS_LABEL[r.status])),
-        h('td', { class: 'num' }, String(r.serving)),
-        h('td', { class: 'num' }, num(r.rate)),
-        h('td', { class: 'num' }, num(r.shortfall)),
+        h('td', { 'data-col': 'status' }, h('span', { class: `status status-${r.status}`, title: STATUS_LABEL[r.status] }, STATUS_SHORT[r.status])),
+        h('td', { class: 'num', 'data-col': 'rate' }, num(r.rate)),
+        h('td', { class: 'num', 'data-col': 'shortfall' }, num(r.shortfall)),
       ),
     );
     const table = h(

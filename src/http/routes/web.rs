@@ -1,8 +1,8 @@
-//! The web page: `/api/config` tells it how to draw the base map, and `/` serves its built files when present.
+//! The web page: `/api/config` tells it how to draw the base map, and `/` serves the page.
 
 use std::path::Path;
 
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,8 +27,9 @@ pub async fn config(page: web::Data<PageConfig>) -> Result<Reply, AppError> {
     Ok(Reply::unversioned(Body::once(bytes), JSON))
 }
 
-/// Mounts the web page: the files of `static_dir` at `/` when it holds an `index.html`, otherwise a small JSON
-/// pointer to the API at `/`. Paths matching no file get the API's JSON 404.
+/// Mounts the web page at `/`: the files of `static_dir` when it is given and holds an `index.html` (a page built
+/// elsewhere), otherwise the page embedded in the binary ([`crate::http::page`]). Paths matching no file get the
+/// API's JSON 404.
 pub fn web_routes(cfg: &mut web::ServiceConfig, static_dir: Option<&Path>) {
     match static_dir.filter(|dir| dir.join("index.html").is_file()) {
         Some(dir) => {
@@ -38,17 +39,6 @@ pub fn web_routes(cfg: &mut web::ServiceConfig, static_dir: Option<&Path>) {
                     .default_handler(web::to(super::not_found)),
             );
         }
-        None => {
-            cfg.route("/", web::get().to(pointer));
-        }
+        None => crate::http::page::configure(cfg),
     }
-}
-
-async fn pointer() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({
-        "name": "gapmap",
-        "about": "Coverage of specialist support for violence against women and girls, and where the gaps are.",
-        "api": "/api/openapi.json",
-        "map": "the web page is not built on this server (no web/dist/index.html)",
-    }))
 }

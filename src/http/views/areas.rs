@@ -182,7 +182,8 @@ pub fn gaps(
         .collect();
     pairs.sort_by(|x, y| {
         let by_rate = match (x.2, y.2) {
-            (Some(a), Some(b)) => b.total_cmp(&a),
+            // Rounded so that apportioning noise (1e-16) does not decide between equal shortfalls.
+            (Some(a), Some(b)) => (b * 1e9).round().total_cmp(&(a * 1e9).round()),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,

@@ -1,0 +1,289 @@
+// Providers and reviewers (issue 5): sign in with an API token, submit a new or changed listing (with the API's
+// field errors shown inline), and review the pending queue (diff, approve, reject). The token lives in this tab's
+// sessionStorage and only ever travels in the Authorization header. Every text from a submission is inserted as
+// text, never as HTML.
+
+import { h, replaceChildren } from './dom.js';
+import { ApiError, getJson } from './api.js';
+
+const TOKEN_KEY = 'gapmap-token';
+const $ = (id) => document.getElementById(id);
+
+/** The listing's fields, named as the CSV columns (and the API's `fields`). */
+const FIELDS = [
+  { name: 'name', label: 'Service name' },
+  { name: 'provider', label: 'Organisation' },
+  { name: 'type', label: 'Service type', kind: 'type' },
+  { name: 'lat', label: 'Latitude', inputmode: 'decimal' },
+  { name: 'lon', label: 'Longitude', inputmode: 'decimal' },
+  { name: 'location_precision', label: 'Location', options: [['', '—'], ['exact', 'exact (public address)'], ['confidential', 'confidential (area only)']] },
+  { name: 'serves', label: 'Serves (GSS codes separated by ;, or * for all)' },
+  { name: 'capacity', label: 'Capacity', inputmode: 'decimal' },
+  { name: 'specialisms', label: 'Specialisms (separated by ;)' },
+  { name: 'setting', label: 'Setting', options: [['', '—'], ...['community', 'hospital', 'court', 'housing', 'police', 'health'].map((s) => [s, s])] },
+  { name: 'phone', label: 'Phone' },
+  { name: 'website', label: 'Website' },
+  { name: 'last_verified', label: 'Last verified', type: 'date' },
+  { name: 'source', label: 'Source' },
+];
+
+function token() {
+  return window.sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** A request with the token; the API's `{ error, detail }` (and any field problems) come back as an ApiError. */
+async function send(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      Authorization: `Bearer ${token()}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new ApiError(response.status, json?.error, json?.detail);
+    error.body = json;
+    throw error;
+  }
+  return json;
+}
+
+/** Field problems from a 422 body, whatever the list is called: `[{ field, message }]`. */
+function fieldProblems(body) {
+  const list = body?.problems ?? body?.fields ?? body?.errors ?? [];
+  return Array.isArray(list)
+    ? list.map((p) => ({ field: p.field ?? p.name ?? '', message: p.message ?? p.detail ?? String(p) }))
+    : [];
+}
+
+function buildForm(types) {
+  const grid = $('submit-form').querySelector('.grid');
+  const control = (f) => {
+    const id = `field-${f.name}`;
+    let input;
+    if (f.kind === 'type') {
+      input = h('select', { id, name: f.name }, h('option', { value: '' }, '—'), types.map((t) => h('option', { value: t.id }, t.label)));
+    } else if (f.options) {
+      input = h('select', { id, name: f.name }, f.options.map(([value, text]) => h('option', { value }, text)));
+    } else {
+      input = h('input', { id, name: f.name, type: f.type ?? 'text', inputmode: f.inputmode, autocomplete: 'off' });
+    }
+    input.setAttribute('aria-describedby', `${id}-error`);
+    return h('div', { class: 'field' }, h('label', { for: id }, f.label), input, h('span', { class: 'field-error', id: `${id}-error` }));
+  };
+  replaceChildren(
+    grid,
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'field-kind' }, 'What is this?'),
+      h(
+        'select',
+        { id: 'field-kind', name: 'kind' },
+        h('option', { value: 'new' }, 'A new listing'),
+        h('option', { value: 'change' }, 'A change to a listing (empty fields stay as they are)'),
+        h('option', { value: 'closure' }, 'A closure (the service has stopped)'),
+      ),
+      h('span', { class: 'field-error', id: 'field-kind-error' }),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'field-listing_id' }, 'Listing id'),
+      h('input', { id: 'field-listing_id', name: 'listing_id', autocomplete: 'off', 'aria-describedby': 'field-listing_id-error' }),
+      h('span', { class: 'field-error', id: 'field-listing_id-error' }),
+    ),
+    FIELDS.map(control),
+  );
+}
+
+function clearErrors() {
+  $('submit-summary').textContent = '';
+  for (const span of document.querySelectorAll('.field-error')) span.textContent = '';
+  for (const input of document.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+}
+
+async function submitListing(event) {
+  event.preventDefault();
+  clearErrors();
+  const form = event.target;
+  const kind = form.elements.kind.value;
+  const fields = {};
+  if (kind !== 'closure') {
+    for (const f of FIELDS) {
+      const value = form.elements[f.name].value.trim();
+      if (value !== '') fields[f.name] = value;
+    }
+  }
+  const body = { kind, listing_id: form.elements.listing_id.value.trim(), fields };
+  try {
+    const answer = await send('POST', '/api/submissions', body);
+    $('submit-status').textContent = `Sent for review (submission ${answer?.id ?? answer?.submission?.id ?? ''}).`;
+  } catch (error) {
+    const problems = fieldProblems(error.body);
+    for (const p of problems) {
+      const input = form.elements[p.field];
+      const slot = $(`field-${p.field}-error`);
+      if (input && slot) {
+        input.setAttribute('aria-invalid', 'true');
+        slot.textContent = p.message;
+      }
+    }
+    $('submit-summary').textContent = problems.length
+      ? `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.field} — ${p.message}`).join('; ')}`
+      : error.message;
+    $('submit-summary').focus?.();
+  }
+}
+
+/** Fills the form from a published listing (a confidential site's point is not its own, so it is left empty). */
+async function loadListing() {
+  clearErrors();
+  const form = $('submit-form');
+  const id = form.elements.listing_id.value.trim();
+  if (!id) {
+    $('field-listing_id-error').textContent = 'Enter the listing id first.';
+    return;
+  }
+  try {
+    const feature = await getJson(`/api/services/${encodeURIComponent(id)}`);
+    const p = feature.properties;
+    const [lon, lat] = feature.geometry.coordinates;
+    const exact = p.location_precision === 'exact';
+    const values = {
+      name: p.name, provider: p.provider, type: p.type, lat: exact ? lat : '', lon: exact ? lon : '',
+      location_precision: p.location_precision, serves: p.serves_areas.join(';'), capacity: p.capacity ?? '',
+      specialisms: p.specialisms.join(';'), setting: p.setting ?? '', phone: p.phone, website: p.website,
+      last_verified: p.last_verified, source: p.source,
+    };
+    for (const f of FIELDS) form.elements[f.name].value = values[f.name] ?? '';
+    form.elements.kind.value = 'change';
+    $('submit-status').textContent = `Loaded ${p.name}. Change what is wrong and send it for review.`;
+  } catch (error) {
+    $('submit-summary').textContent = error.message;
+  }
+}
+
+function submissionList(answer) {
+  return Array.isArray(answer) ? answer : answer?.submissions ?? answer?.items ?? [];
+}
+
+async function loadQueue() {
+  $('queue-status').textContent = 'Loading…';
+  try {
+    const items = submissionList(await send('GET', '/api/submissions?status=pending'));
+    $('queue-status').textContent = items.length ? `${items.length} pending` : 'Nothing is waiting for review.';
+    replaceChildren(
+      $('queue-list'),
+      items.length
+        ? h(
+            'ul',
+            { class: 'site-list' },
+            items.map((s) =>
+              h(
+                'li',
+                { class: 'site-line' },
+                h('button', { type: 'button', class: 'link site-name', onclick: () => openSubmission(s.id) }, `#${s.id} ${s.proposed?.name ?? s.listing_id}`),
+                h('span', { class: 'site-meta' }, `${s.kind} · ${s.listing_id} · ${s.organisation} · ${s.created_at ?? ''}`),
+              ),
+            ),
+          )
+        : null,
+    );
+  } catch (error) {
+    $('queue-status').textContent = error.message;
+  }
+}
+
+async function openSubmission(id) {
+  const review = $('review');
+  replaceChildren(review, h('p', { class: 'muted' }, 'Loading…'));
+  try {
+    const answer = await send('GET', `/api/submissions/${encodeURIComponent(id)}`);
+    const s = answer.submission ?? answer;
+    const diff = answer.diff ?? s.diff ?? [];
+    const comment = h('textarea', { id: 'review-comment', rows: 3, maxlength: 2000 });
+    const status = h('p', { role: 'status' });
+    const decide = async (verdict) => {
+      try {
+        await send('POST', `/api/submissions/${encodeURIComponent(id)}/${verdict}`, { comment: comment.value });
+        status.textContent = verdict === 'approve' ? 'Approved: the map now shows the change.' : 'Rejected.';
+        loadQueue();
+      } catch (error) {
+        status.textContent = error.message;
+      }
+    };
+    replaceChildren(
+      review,
+      h('h3', {}, `Submission #${s.id}: ${s.kind} of ${s.listing_id}`),
+      h('p', { class: 'muted' }, `From ${s.organisation}`),
+      h(
+        'table',
+        { class: 'data-table diff' },
+        h('caption', {}, 'Each field: the current listing beside the proposal'),
+        h('thead', {}, h('tr', {}, ['Field', 'Current', 'Proposed'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'tbody',
+          {},
+          diff.map((d) =>
+            h(
+              'tr',
+              { class: d.changed ? 'changed' : null },
+              h('th', { scope: 'row' }, d.field, d.changed ? h('span', { class: 'visually-hidden' }, ' (changed)') : null),
+              h('td', {}, d.current ?? '—'),
+              h('td', {}, d.proposed ?? '—'),
+            ),
+          ),
+        ),
+      ),
+      h('label', { for: 'review-comment' }, 'Comment (sent with your decision)'),
+      comment,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', onclick: () => decide('approve') }, 'Approve'),
+        h('button', { type: 'button', onclick: () => decide('reject') }, 'Reject'),
+      ),
+      status,
+    );
+  } catch (error) {
+    replaceChildren(review, h('p', { class: 'form-error' }, error.message));
+  }
+}
+
+function signedIn(on) {
+  $('submit').hidden = !on;
+  $('queue').hidden = !on;
+  $('signout').hidden = !on;
+  $('signin-status').textContent = on ? 'Signed in for this tab.' : '';
+  if (on) loadQueue();
+}
+
+async function start() {
+  const types = await getJson('/api/types').then((t) => t.types).catch(() => []);
+  buildForm(types);
+  $('signin-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = $('token').value.trim();
+    if (!value) return;
+    window.sessionStorage.setItem(TOKEN_KEY, value);
+    $('token').value = '';
+    signedIn(true);
+  });
+  $('signout').addEventListener('click', () => {
+    window.sessionStorage.removeItem(TOKEN_KEY);
+    replaceChildren($('review'));
+    replaceChildren($('queue-list'));
+    signedIn(false);
+  });
+  $('submit-form').addEventListener('submit', submitListing);
+  $('load-listing').addEventListener('click', loadListing);
+  $('refresh-queue').addEventListener('click', loadQueue);
+  signedIn(Boolean(token()));
+  document.body.dataset.ready = 'true';
+}
+
+start();
