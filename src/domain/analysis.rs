@@ -1,6 +1,7 @@
 //! The whole analysis of a dataset: coverage of every type in every area, and each type's lottery summary.
 
 use geo::Point;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::access::{Access, DEFAULT_GRID_SPACING_KM, access, sample_grid};
@@ -92,7 +93,7 @@ impl Analysis {
 pub fn analyse(dataset: &Dataset, options: &AnalysisOptions) -> Analysis {
     let grids: Vec<Vec<Point<f64>>> = dataset
         .areas()
-        .iter()
+        .par_iter()
         .map(|area| {
             sample_grid(
                 &area.boundary,
@@ -103,7 +104,7 @@ pub fn analyse(dataset: &Dataset, options: &AnalysisOptions) -> Analysis {
         .collect();
     let types = dataset
         .types()
-        .iter()
+        .par_iter()
         .map(|service_type| analyse_type(dataset, service_type, &grids))
         .collect();
     Analysis { types }
