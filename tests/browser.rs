@@ -2,7 +2,8 @@
 //! Debian's chromium through playwright-core (`tests/browser/run.mjs`). Each test runs one scenario of the driver;
 //! every scenario also checks that no request went to another host and that no dialog opened.
 //!
-//! Needs `/usr/bin/chromium` (or `GAPMAP_CHROMIUM`) and `npm ci` in `tests/browser`; `.ci/run` installs both.
+//! Needs `/usr/bin/chromium` (or `GAPMAP_CHROMIUM`) and `npm ci` in `tests/browser`; `tests/run.sh` (which
+//! `.ci/run` calls) installs both.
 //! A missing browser is a failure, not a skip. Screenshots go to `target/screenshots/`.
 
 use std::io::{Read, Write};
@@ -38,8 +39,8 @@ fn require_browser() {
     }
     assert!(
         missing.is_empty(),
-        "browser tests need {}. Run the project's test script (`bash .ci/run`), which installs them, or by hand: \
-         `apt-get install -y chromium` and `npm ci --prefix tests/browser`",
+        "browser tests need {}. Run the project's test script (`bash tests/run.sh`), which installs them, or by hand: \
+         `apt-get install -y chromium` and `(cd tests/browser && npm ci)`",
         missing.join(", ")
     );
 }
@@ -79,9 +80,37 @@ fn status(addr: &str, path: &str) -> Option<u16> {
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
 }
 
+/// Runs `gapmap accounts add` on `state` and returns the token it prints.
+fn add_account(state: &Path, role: &str, org: &str, name: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_gapmap"))
+        .args([
+            "accounts",
+            "add",
+            "--role",
+            role,
+            "--org",
+            org,
+            "--name",
+            name,
+            "--data-dir",
+        ])
+        .arg(state)
+        .output()
+        .expect("gapmap accounts add runs");
+    assert!(
+        out.status.success(),
+        "accounts add failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// Starts `gapmap serve` on the bundled data with the hostile listing added, and waits until it is ready.
-fn start_server() -> Server {
+/// `prepare` runs on the server's (empty) state directory first.
+fn start_server(prepare: impl FnOnce(&Path)) -> Server {
     let data = tempfile::tempdir().expect("temp dir");
+    let state = data.path().join("state");
+    prepare(&state);
     let mut listings =
         std::fs::read_to_string(Path::new(ROOT).join("services/london-services.csv"))
             .expect("bundled listings");
@@ -97,7 +126,7 @@ fn start_server() -> Server {
         .args(["serve", "--bind", &addr, "--services"])
         .arg(&services)
         .arg("--data-dir")
-        .arg(data.path().join("state"))
+        .arg(&state)
         .current_dir(ROOT)
         .env("RUST_LOG", "error")
         .env_remove("GAPMAP_TILE_URL")
@@ -140,14 +169,22 @@ fn screenshots() -> PathBuf {
 
 /// Runs one scenario of `tests/browser/run.mjs` against a fresh server; fails with the driver's report.
 fn scenario(name: &str) {
+    scenario_with(name, |_| Vec::new());
+}
+
+/// As [`scenario`], with accounts made by `accounts` on the server's state directory, whose `(variable, token)`
+/// pairs are passed to the driver in its environment.
+fn scenario_with(name: &str, accounts: impl FnOnce(&Path) -> Vec<(&'static str, String)>) {
     require_browser();
-    let server = start_server();
+    let mut env = Vec::new();
+    let server = start_server(|state| env = accounts(state));
     let out = Command::new("node")
         .arg(Path::new(ROOT).join("tests/browser/run.mjs"))
         .arg(&server.base)
         .arg(screenshots())
         .arg(name)
         .env("GAPMAP_CHROMIUM", chromium())
+        .envs(env)
         .current_dir(Path::new(ROOT).join("tests/browser"))
         .output()
         .expect("node runs");
@@ -198,12 +235,18 @@ fn phone_sized_screen_has_map_panel_and_gaps() {
     scenario("phone");
 }
 
-/// Pending until issue 5 serves `POST /api/submissions` and `/approve`: then add a `submission` scenario to
-/// `run.mjs` that creates a provider and a reviewer account (`gapmap accounts add`, tokens from stdout), signs in on
-/// `/providers.html`, submits a new listing for an area in gap, approves it as the reviewer, and checks on `/` that
-/// the area's status and figures changed to what `/api/areas/{code}` then says.
 #[test]
-#[ignore = "pending issue 5 (provider submissions): POST /api/submissions and approve do not exist yet"]
 fn provider_submits_reviewer_approves_and_the_map_changes() {
-    scenario("submission");
+    scenario_with("submission", |state| {
+        vec![
+            (
+                "GAPMAP_PROVIDER_TOKEN",
+                add_account(state, "provider", "Browser Test Org", "browser-provider"),
+            ),
+            (
+                "GAPMAP_REVIEWER_TOKEN",
+                add_account(state, "reviewer", "Browser Review Team", "browser-reviewer"),
+            ),
+        ]
+    });
 }

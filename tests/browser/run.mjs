@@ -313,6 +313,77 @@ const scenarios = {
     await finish('xss', session);
   },
 
+  /**
+   * The review loop: a provider submits a new listing on /providers.html (a bad value first, which the API's
+   * problem list marks inline), a reviewer approves it from the queue, and the map shows the area served.
+   */
+  async submission(browser) {
+    const provider = process.env.GAPMAP_PROVIDER_TOKEN;
+    const reviewer = process.env.GAPMAP_REVIEWER_TOKEN;
+    if (!check(Boolean(provider && reviewer), 'submission: accounts were made for the test')) return;
+    const areas = await api('/api/areas?type=isva');
+    const target = areas.features.find((f) => f.properties.coverage.isva.status === 'none');
+    if (!check(Boolean(target), 'submission: some area has no ISVA service')) return;
+    const { code, name } = target.properties;
+    const [lon, lat] = target.properties.representative_point;
+
+    const session = await open(browser, DESKTOP, `/#type=isva&view=area&area=${code}`);
+    const { page } = session;
+    await page.waitForSelector('#area-title');
+    const fillBefore = await page.getAttribute(`path[data-code="${code}"]`, 'fill');
+    check((await page.locator('#view-area .area-type .status').first().innerText()) === 'No service', `submission: ${name} starts with no ISVA service`);
+
+    await page.goto(new URL('/providers.html', base).href);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.fill('#token', provider);
+    await page.click('#signin-form button[type="submit"]');
+    check(!page.url().includes(provider), 'submission: the token is not in the address');
+    await page.selectOption('#field-kind', 'new');
+    const fields = {
+      listing_id: 'browser-test-isva', name: `Browser test ISVA service, ${name}`, provider: 'Browser Test Org',
+      lat: 'north', lon: String(lon), serves: '', capacity: '2', phone: '020 7946 0998',
+      website: 'https://example.org/browser-test', last_verified: '2026-11-01', source: 'illustrative browser-test row',
+    };
+    for (const [field, value] of Object.entries(fields)) await page.fill(`#field-${field}`, value);
+    await page.selectOption('#field-type', 'isva');
+    await page.selectOption('#field-location_precision', 'exact');
+    await page.selectOption('#field-setting', 'community');
+    await page.click('#submit-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('field-lat-error').textContent.length > 0);
+    check((await page.getAttribute('#field-lat', 'aria-invalid')) === 'true', 'submission: a bad latitude is marked inline');
+    await page.fill('#field-lat', String(lat));
+    await page.click('#submit-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('submit-status').textContent.startsWith('Sent for review'));
+    check(true, 'submission: the provider sent it for review');
+    check((await (await fetch(new URL(`/api/areas/${code}`, base))).json()).properties.coverage.isva.status === 'none', 'submission: nothing changes before review');
+
+    await page.click('#signout');
+    await page.fill('#token', reviewer);
+    await page.click('#signin-form button[type="submit"]');
+    await page.locator('#queue-list button', { hasText: 'Browser test ISVA' }).click();
+    await page.waitForSelector('#review table.diff');
+    const diff = await page.locator('#review table.diff').innerText();
+    check(diff.includes(`Browser test ISVA service, ${name}`), 'submission: the reviewer sees the diff');
+    await page.fill('#review-comment', 'Checked with the provider.');
+    await page.click('#review button.primary');
+    await page.waitForFunction(() => document.querySelector('#review [role="status"]').textContent.startsWith('Approved'));
+    check(true, 'submission: the reviewer approved it');
+
+    await page.goto(new URL(`/#type=isva&view=area&area=${code}`, base).href);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector('#area-title');
+    const after = await api(`/api/areas/${code}`);
+    check(after.properties.coverage.isva.status !== 'none', `submission: the API now has ${name} served (${after.properties.coverage.isva.status})`);
+    const shownStatus = await page.locator('#view-area .area-type .status').first().innerText();
+    check(shownStatus !== 'No service', `submission: the area panel says ${shownStatus}`);
+    const names = await page.$$eval('#view-area .area-type .site-name', (els) => els.map((e) => e.textContent));
+    check(names.includes(`Browser test ISVA service, ${name}`), 'submission: the new service serves the area');
+    const fillAfter = await page.getAttribute(`path[data-code="${code}"]`, 'fill');
+    check(fillAfter !== fillBefore, `submission: the map recoloured ${name} (${fillBefore} → ${fillAfter})`);
+    await finish('submission', session);
+  },
+
   /** Phone-sized screen: map, an area panel and the gaps view. */
   async phone(browser) {
     const session = await open(browser, PHONE);

@@ -84,18 +84,20 @@ async function sitesFor(typeId) {
   return state.servicesByType.get(key);
 }
 
-/** Redraws everything that depends on the type, mode or sites setting. */
+let refreshes = 0;
+
+/** Redraws everything that depends on the type, mode or sites setting; a newer call supersedes an older one. */
 async function refresh() {
+  const turn = ++refreshes;
   const type = currentType();
   writeFragment();
   coverageMap.restyle(fillFor(type), describe(type));
-  $('map').dataset.type = type.id;
-  $('map').dataset.mode = state.mode;
   let sites = null;
   if (state.sites === 'none') {
     siteLayer.clear();
   } else {
     const collection = await sitesFor(state.sites === 'all' ? null : type.id);
+    if (turn !== refreshes) return;
     sites = siteLayer.show(collection, styleOf);
   }
   const rates = state.areas.features.map((f) => f.properties.coverage[type.id]?.rate ?? 0);
@@ -105,6 +107,9 @@ async function refresh() {
     sites,
     style: state.sites === 'type' ? styleOf(type.id) : null,
   });
+  // Map and legend now agree: say which type and mode they show (read by the browser tests).
+  $('map').dataset.type = type.id;
+  $('map').dataset.mode = state.mode;
   if (state.view === 'gaps') await gapsView.show(type, state.areas);
   if (state.view === 'area' && state.area) await openArea(state.area, { focus: false });
 }
