@@ -345,6 +345,34 @@ async fn exports_are_downloads_with_sensible_names() {
         areas.body
     );
 
+    let code = server.state.snapshot().dataset().areas()[1]
+        .code
+        .to_string();
+    let one = server
+        .get(&format!("/api/export/areas.csv?area={code}"))
+        .await
+        .expect(200);
+    assert_eq!(
+        one.header("content-disposition"),
+        format!("attachment; filename=\"gapmap-areas-{code}-{version}.csv\"")
+    );
+    let rows: Vec<&str> = one.body.lines().skip(1).collect();
+    assert_eq!(
+        rows.len(),
+        3,
+        "one row per type for one area:\n{}",
+        one.body
+    );
+    assert!(
+        rows.iter().all(|r| r.starts_with(&format!("{code},"))),
+        "{}",
+        one.body
+    );
+    server
+        .get("/api/export/areas.csv?area=E09000099")
+        .await
+        .expect(400);
+
     let geojson = server.get("/api/export/services.geojson").await.expect(200);
     assert_eq!(geojson.header("content-type"), "application/geo+json");
     assert!(

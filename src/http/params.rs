@@ -143,6 +143,14 @@ pub struct TypeQuery {
     pub service_type: Option<String>,
 }
 
+/// Query of `/api/export/areas.csv`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AreaExportQuery {
+    /// Only this area's rows (GSS code, e.g. `E09000028`); every area when absent.
+    pub area: Option<String>,
+}
+
 /// Query of `/api/gaps`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
