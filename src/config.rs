@@ -45,6 +45,9 @@ pub struct ServeArgs {
     /// Worker threads (default: one per CPU core).
     #[arg(long, env = "GAPMAP_WORKERS")]
     pub workers: Option<usize>,
+    /// Months after `last_verified` that a listing is flagged stale.
+    #[arg(long, env = "GAPMAP_STALE_MONTHS", default_value_t = crate::domain::DEFAULT_STALE_MONTHS)]
+    pub stale_months: u32,
     /// The data files.
     #[command(flatten)]
     pub data: DataArgs,

@@ -300,3 +300,35 @@ async fn a_box_around_a_confidential_site_does_not_find_it() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_open_referral_export_never_reveals_a_confidential_position() {
+    let server = common::spawn(&common::fixture_paths());
+    let text = server
+        .get("/api/export/openreferral.json")
+        .await
+        .expect(200)
+        .body;
+    let export: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    for key in ["organization", "service", "location", "service_at_location"] {
+        assert!(export[key].is_array(), "no {key}: {export}");
+    }
+    assert_eq!(
+        export["service"].as_array().map(Vec::len),
+        Some(5),
+        "{export}"
+    );
+    let secret = export["location"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["id"] == "location-rc-secret"))
+        .unwrap_or_else(|| panic!("no confidential location: {export}"));
+    assert!(
+        secret["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("Confidential location in")),
+        "{secret}"
+    );
+    // The fixture's true position (51.4731837, -0.1286493) appears nowhere.
+    assert!(!text.contains("51.473"), "{text}");
+    assert!(!text.contains("-0.1286"), "{text}");
+}

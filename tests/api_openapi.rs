@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{TestServer, fixture_paths, spawn};
-use gapmap::http::routes::ROUTES;
+use gapmap::http::routes::{ROUTES, STORE_ROUTES};
 use serde_json::Value;
 
 async fn document(server: &TestServer) -> Value {
@@ -65,12 +65,22 @@ async fn the_document_is_openapi_3_1_and_its_paths_are_the_registered_routes() {
         .keys()
         .map(String::as_str)
         .collect();
-    let registered: BTreeSet<&str> = ROUTES.iter().copied().collect();
+    let registered: BTreeSet<&str> = ROUTES
+        .iter()
+        .copied()
+        .chain(STORE_ROUTES.iter().map(|(path, _)| *path))
+        .collect();
     assert_eq!(
         documented, registered,
         "documented paths ≠ registered routes"
     );
-    for (path, item) in doc["paths"].as_object().expect("paths") {
+    assert_eq!(
+        registered.len(),
+        ROUTES.len() + STORE_ROUTES.len(),
+        "a path is in both route tables"
+    );
+    for path in ROUTES {
+        let item = &doc["paths"][path];
         let methods: Vec<&String> = item.as_object().expect("path item").keys().collect();
         assert_eq!(
             methods,
@@ -82,15 +92,43 @@ async fn the_document_is_openapi_3_1_and_its_paths_are_the_registered_routes() {
             "{path} documents no 200 answer"
         );
     }
+    for (path, registered) in STORE_ROUTES {
+        let item = &doc["paths"][path];
+        let mut methods: Vec<&str> = item
+            .as_object()
+            .expect("path item")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        methods.sort_unstable();
+        let mut expected = registered.to_vec();
+        expected.sort_unstable();
+        assert_eq!(methods, expected, "{path}: documented ≠ registered methods");
+        for method in expected {
+            let operation = &item[method];
+            let responses = operation["responses"].as_object().expect("responses");
+            assert!(
+                responses.keys().any(|status| status.starts_with('2')),
+                "{method} {path} documents no 2xx answer"
+            );
+            if operation["security"].is_array() {
+                assert!(
+                    operation["responses"]["401"].is_object(),
+                    "{method} {path} needs a token but documents no 401"
+                );
+            }
+        }
+    }
     let operation_ids: BTreeSet<&str> = doc["paths"]
         .as_object()
         .expect("paths")
         .values()
-        .filter_map(|item| item["get"]["operationId"].as_str())
+        .flat_map(|item| item.as_object().expect("path item").values())
+        .filter_map(|operation| operation["operationId"].as_str())
         .collect();
     assert_eq!(
         operation_ids.len(),
-        ROUTES.len(),
+        ROUTES.len() + STORE_ROUTES.iter().map(|(_, m)| m.len()).sum::<usize>(),
         "operationIds must be unique"
     );
     // Every $ref resolves.
@@ -112,8 +150,8 @@ async fn the_document_is_openapi_3_1_and_its_paths_are_the_registered_routes() {
 async fn every_documented_path_and_parameter_exists() {
     let server = spawn(&fixture_paths());
     let doc = document(&server).await;
-    for (path, item) in doc["paths"].as_object().expect("paths") {
-        let operation = &item["get"];
+    for path in ROUTES {
+        let operation = &doc["paths"][path]["get"];
         let required = required_query(operation);
         let ok = url(&example_path(path), &required);
         server.get(&ok).await.expect(200);
@@ -220,8 +258,8 @@ async fn every_answer_has_exactly_the_documented_keys() {
     let server = spawn(&fixture_paths());
     let doc = document(&server).await;
     let mut checked = 0;
-    for (path, item) in doc["paths"].as_object().expect("paths") {
-        let operation = &item["get"];
+    for path in ROUTES {
+        let operation = &doc["paths"][path]["get"];
         let url = url(&example_path(path), &required_query(operation));
         let answer = server.get(&url).await.expect(200);
         let content_type = answer.header("content-type").to_owned();

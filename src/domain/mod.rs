@@ -12,5 +12,6 @@ pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analys
 pub use area::{Area, GssCode};
 pub use dataset::{Dataset, DatasetProblem, Subject};
 pub use service::{
-    Benchmark, DEFAULT_RATE_PER, LocationPrecision, Serves, Service, ServiceType, Setting,
+    Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPrecision, Serves, Service,
+    ServiceType, Setting, is_stale,
 };

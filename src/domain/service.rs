@@ -1,6 +1,6 @@
 //! Services: the taxonomy of service types with their benchmarks, and the service sites themselves.
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 use geo::Point;
 use serde::Serialize;
 
@@ -188,5 +188,38 @@ impl Service {
     /// Whether this listing is invented sample data (its source says `illustrative`).
     pub fn is_illustrative(&self) -> bool {
         self.source.to_ascii_lowercase().contains("illustrative")
+    }
+}
+
+/// How old `last_verified` may be, in months, before a listing counts as stale.
+pub const DEFAULT_STALE_MONTHS: u32 = 12;
+
+/// Whether a listing last verified on `last_verified` is stale on `today`: verified before the same calendar day
+/// `max_age_months` months earlier (clamped to the month's end, so 29 Feb less 12 months is 28 Feb).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use gapmap::domain::is_stale;
+/// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// assert!(!is_stale(day(2025, 6, 1), day(2026, 6, 1), 12)); // exactly 12 months: still current
+/// assert!(is_stale(day(2025, 5, 31), day(2026, 6, 1), 12));
+/// assert!(!is_stale(day(2026, 7, 1), day(2026, 6, 1), 12)); // a date in the future is not stale
+/// ```
+pub fn is_stale(last_verified: NaiveDate, today: NaiveDate, max_age_months: u32) -> bool {
+    today
+        .checked_sub_months(Months::new(max_age_months))
+        .is_some_and(|cutoff| last_verified < cutoff)
+}
+
+#[cfg(test)]
+mod stale_tests {
+    use super::*;
+
+    #[test]
+    fn staleness_clamps_to_the_end_of_the_month() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(!is_stale(day(2023, 2, 28), day(2024, 2, 29), 12));
+        assert!(is_stale(day(2023, 2, 27), day(2024, 2, 29), 12));
+        assert!(is_stale(day(2026, 5, 31), day(2026, 6, 1), 0));
     }
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::state::SnapshotError;
+use crate::store::{AuthError, StoreError};
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +37,24 @@ pub enum AppError {
     /// The route exists but not for this method.
     #[error("method not allowed")]
     MethodNotAllowed(String),
+    /// No token, or one that does not authenticate (malformed, unknown, wrong, revoked).
+    #[error("unauthorized")]
+    Unauthorized(String),
+    /// The account's role or organisation does not allow this.
+    #[error("forbidden")]
+    Forbidden(String),
+    /// A request body breaks the rules; every problem as `(field, message)`.
+    #[error("invalid submission")]
+    Unprocessable(Vec<(String, String)>),
+    /// The request clashes with the current state (already decided, id taken, listing moved on).
+    #[error("conflict")]
+    Conflict(String),
+    /// The request body is over the limit.
+    #[error("payload too large")]
+    PayloadTooLarge(String),
+    /// The request body is not JSON of the right content type.
+    #[error("malformed body")]
+    MalformedBody(String),
     /// The server cannot answer yet (no data loaded).
     #[error("unavailable")]
     Unavailable(String),
@@ -54,10 +73,66 @@ impl AppError {
     }
 }
 
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Invalid(problems) => Self::Unprocessable(
+                problems
+                    .into_iter()
+                    .map(|(field, message)| (field.to_owned(), message))
+                    .collect(),
+            ),
+            StoreError::Forbidden(detail) => Self::Forbidden(detail),
+            StoreError::NotFound(detail) => Self::NotFound(detail),
+            StoreError::Conflict(detail) => Self::Conflict(detail),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AuthError> for AppError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::Store(error) => Self::Internal(error.to_string()),
+            // The reason stays in the server: telling a caller which part was wrong helps guessing.
+            other => {
+                tracing::info!(reason = %other, "token refused");
+                Self::Unauthorized("the bearer token is not valid".into())
+            }
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
 impl From<SnapshotError> for AppError {
     fn from(error: SnapshotError) -> Self {
         Self::Internal(error.to_string())
     }
+}
+
+/// One field problem of a 422 answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// The field, as named in the request (`body` when the JSON itself is at fault).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// The body of a 422 answer: the usual two keys and every field problem.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvalidBody {
+    /// Always "invalid submission".
+    pub error: String,
+    /// Every problem on one line.
+    pub detail: String,
+    /// Every problem, one per field.
+    pub problems: Vec<Problem>,
 }
 
 /// The body of every error response.
@@ -75,6 +150,12 @@ impl ResponseError for AppError {
             Self::InvalidParameter { .. }
             | Self::MissingParameter { .. }
             | Self::MalformedQuery(_) => StatusCode::BAD_REQUEST,
+            Self::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -84,10 +165,40 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         let detail = match self {
+            Self::Unprocessable(problems) => {
+                let detail = problems
+                    .iter()
+                    .map(|(field, message)| format!("{field}: {message}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return HttpResponse::build(self.status_code()).json(InvalidBody {
+                    error: self.to_string(),
+                    detail,
+                    problems: problems
+                        .iter()
+                        .map(|(field, message)| Problem {
+                            field: field.clone(),
+                            message: message.clone(),
+                        })
+                        .collect(),
+                });
+            }
+            Self::Unauthorized(detail) => {
+                return HttpResponse::build(self.status_code())
+                    .insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"))
+                    .json(ErrorBody {
+                        error: self.to_string(),
+                        detail: detail.clone(),
+                    });
+            }
             Self::InvalidParameter { detail, .. } | Self::MissingParameter { detail, .. } => {
                 detail.clone()
             }
             Self::MalformedQuery(detail)
+            | Self::MalformedBody(detail)
+            | Self::Forbidden(detail)
+            | Self::Conflict(detail)
+            | Self::PayloadTooLarge(detail)
             | Self::NotFound(detail)
             | Self::MethodNotAllowed(detail)
             | Self::Unavailable(detail) => detail.clone(),

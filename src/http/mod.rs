@@ -4,6 +4,7 @@
 //! Data flows one way: the loaded [`Dataset`](crate::domain::Dataset) is analysed and rendered once into a
 //! [`Snapshot`]; handlers only read the current snapshot ([`AppState`]), which a data change replaces whole.
 
+pub mod auth;
 pub mod error;
 pub mod openapi;
 pub mod page;
@@ -24,10 +25,15 @@ use actix_web::{App, HttpServer, http, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::config::{DEFAULT_LOG_FILTER, SHUTDOWN_TIMEOUT_SECS, ServeArgs};
-use crate::load::{LoadError, load_dataset};
+use crate::domain::Dataset;
+use crate::load::{LoadError, load_areas, read_types};
+use crate::store::{Store, StoreError};
 pub use error::AppError;
 pub use routes::web::PageConfig;
 pub use state::{AppState, Snapshot, SnapshotError};
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Seconds a browser may cache a CORS preflight answer.
 const CORS_MAX_AGE_SECS: usize = 3600;
@@ -44,6 +50,8 @@ pub struct ServerSettings {
     pub static_dir: Option<PathBuf>,
     /// Worker threads; one per core when `None`.
     pub workers: Option<usize>,
+    /// The live store behind the submission routes; without one they answer 503 (read-only servers in tests).
+    pub store: Option<Arc<Store>>,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -52,6 +60,12 @@ pub enum ServeError {
     /// The data files did not load.
     #[error("cannot load the data:\n{0}")]
     Load(#[from] LoadError),
+    /// The database could not be opened or seeded.
+    #[error("cannot open the database: {0}")]
+    Store(#[from] StoreError),
+    /// The stored listings do not fit the areas and types.
+    #[error("the stored listings do not fit the areas and types: {0}")]
+    Dataset(String),
     /// The loaded data could not be rendered (a bug).
     #[error("cannot prepare the answers: {0}")]
     Snapshot(#[from] SnapshotError),
@@ -67,8 +81,14 @@ pub enum ServeError {
 
 fn cors(origins: &[String]) -> Cors {
     let cors = Cors::default()
-        .allowed_methods(["GET", "HEAD", "OPTIONS"])
-        .allowed_headers([http::header::IF_NONE_MATCH, http::header::ACCEPT])
+        .allowed_methods(["GET", "HEAD", "OPTIONS", "POST"])
+        .allowed_headers([
+            http::header::IF_NONE_MATCH,
+            http::header::ACCEPT,
+            http::header::AUTHORIZATION,
+            http::header::CONTENT_TYPE,
+            http::header::HeaderName::from_static("idempotency-key"),
+        ])
         .expose_headers([http::header::ETAG, http::header::CONTENT_DISPOSITION])
         .max_age(CORS_MAX_AGE_SECS);
     if origins.iter().any(|o| o == "*") {
@@ -92,8 +112,9 @@ pub fn serve(
     let page = web::Data::new(settings.page.clone());
     let origins = settings.cors_origins.clone();
     let static_dir = settings.static_dir.clone();
-    let mut server =
-        HttpServer::new(move || {
+    let store = settings.store.clone().map(web::Data::from);
+    let mut server = HttpServer::new(move || {
+        let mut app =
             App::new()
                 .app_data(state.clone())
                 .app_data(page.clone())
@@ -104,19 +125,47 @@ pub fn serve(
                     web::PathConfig::default()
                         .error_handler(|error, _req| AppError::NotFound(error.to_string()).into()),
                 )
-                .wrap(Compress::default())
-                .wrap(DefaultHeaders::new().add((http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
-                .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
-                .wrap(TracingLogger::default())
-                .configure(routes::api)
-                .configure(|cfg| routes::web::web_routes(cfg, static_dir.as_deref()))
-                .default_service(web::to(routes::not_found))
-        })
-        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(MAX_BODY_BYTES)
+                        .error_handler(|error, _req| json_error(error).into()),
+                );
+        if let Some(store) = &store {
+            app = app.app_data(store.clone());
+        }
+        app.wrap(Compress::default())
+            .wrap(DefaultHeaders::new().add((http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+            .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
+            .wrap(TracingLogger::default())
+            .configure(routes::api)
+            .configure(routes::store_api)
+            .configure(|cfg| routes::web::web_routes(cfg, static_dir.as_deref()))
+            .default_service(web::to(routes::not_found))
+    })
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
     if let Some(workers) = settings.workers {
         server = server.workers(workers);
     }
     Ok(server.listen(listener)?.run())
+}
+
+/// A request body that could not be read as the JSON a route expects.
+fn json_error(error: actix_web::error::JsonPayloadError) -> AppError {
+    use actix_web::error::JsonPayloadError as E;
+    match error {
+        E::Overflow { .. } | E::OverflowKnownLength { .. } => AppError::PayloadTooLarge(format!(
+            "request bodies are limited to {} KiB",
+            MAX_BODY_BYTES / 1024
+        )),
+        E::ContentType => {
+            AppError::MalformedBody("send the body as `Content-Type: application/json`".into())
+        }
+        // serde's message names the field: "unknown field `colour`, expected one of …".
+        E::Deserialize(error) if error.is_data() => {
+            AppError::Unprocessable(vec![("body".into(), error.to_string())])
+        }
+        other => AppError::MalformedBody(other.to_string()),
+    }
 }
 
 /// `gapmap serve`: loads the data, analyses it, and serves it until SIGTERM or SIGINT.
@@ -127,8 +176,28 @@ pub fn run_server(args: ServeArgs) -> Result<(), String> {
 
 fn run(args: ServeArgs) -> Result<(), ServeError> {
     let started = std::time::Instant::now();
-    let dataset = load_dataset(&args.data.paths())?;
-    let state = Arc::new(AppState::new(dataset)?);
+    let paths = args.data.paths();
+    let store = Arc::new(Store::open(&args.data_dir)?);
+    if let Some(seeded) = store.seed_if_empty(&paths)? {
+        tracing::info!(?seeded, services = %paths.services.display(), "empty database seeded");
+    }
+    let areas = load_areas(&paths.boundaries, &paths.population);
+    let types = read_types(&paths.types);
+    let (areas, (types, _)) = match (areas, types) {
+        (Ok(areas), Ok(types)) => (areas, types),
+        (areas, types) => {
+            let problems = [areas.err(), types.err()]
+                .into_iter()
+                .flatten()
+                .flat_map(|e| e.0)
+                .collect();
+            return Err(LoadError(problems).into());
+        }
+    };
+    let services = store.snapshot()?.services;
+    let dataset = Dataset::new(areas, types, services)
+        .map_err(|problems| ServeError::Dataset(format!("{problems:?}")))?;
+    let state = Arc::new(AppState::with_stale_months(dataset, args.stale_months)?);
     let snapshot = state.snapshot();
     tracing::info!(
         version = snapshot.version(),
@@ -155,6 +224,7 @@ fn run(args: ServeArgs) -> Result<(), ServeError> {
         },
         static_dir: args.static_dir.clone(),
         workers: args.workers,
+        store: Some(store),
     };
     tracing::info!(
         address = %listener.local_addr().map_or_else(|_| args.bind.clone(), |a| a.to_string()),

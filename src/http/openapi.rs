@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{OpenApi, ToSchema};
 
-use super::error::ErrorBody;
+use super::error::{ErrorBody, InvalidBody, Problem};
 use super::routes::health::{Health, Readiness};
+use super::routes::submissions::Decision;
 use super::routes::web::PageConfig;
 use super::views::sites::SiteProperties;
 use super::views::{CollectionTag, FeatureTag};
@@ -101,6 +102,8 @@ pub struct AreaProperties {
     estimated_basis: bool,
     /// `[lon, lat]` where the area's confidential sites are shown.
     representative_point: [f64; 2],
+    /// Listings serving the area whose `last_verified` is older than the stale age (`--stale-months`).
+    stale_listings: u64,
     /// Coverage per type id.
     coverage: BTreeMap<String, AreaCoverage>,
 }
@@ -186,6 +189,8 @@ pub struct AreaDetailProperties {
     basis_source: String,
     estimated_basis: bool,
     representative_point: [f64; 2],
+    /// Listings serving the area whose `last_verified` is older than the stale age.
+    stale_listings: u64,
     /// Per type id.
     coverage: BTreeMap<String, AreaTypeDetail>,
 }
@@ -404,7 +409,7 @@ pub struct NearestCollection {
                        area's representative point, and every distance to it is measured from that point.",
     ),
     components(schemas(
-        ErrorBody, Health, Readiness, PageConfig, SiteProperties, AreaCollection, AreaDetail, GapCollection,
+        ErrorBody, InvalidBody, Problem, Decision, Health, Readiness, PageConfig, SiteProperties, AreaCollection, AreaDetail, GapCollection,
         LotteryList, TypeList, SiteCollection, SiteExport, SiteFeature, NearestCollection
     )),
     tags(
@@ -412,14 +417,38 @@ pub struct NearestCollection {
         (name = "services", description = "Service sites and the taxonomy"),
         (name = "export", description = "Downloads for analysts"),
         (name = "operations", description = "Health, readiness, configuration and this document"),
-    )
+        (name = "submissions", description = "Providers propose listing changes; reviewers approve or reject \
+                                              them (`Authorization: Bearer <token>`)"),
+    ),
+    modifiers(&BearerScheme)
 )]
 struct Info;
+
+/// Declares the `bearer` security scheme the submission routes require.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut Document) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some("A token printed by `gapmap accounts add`"))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
 
 /// The whole OpenAPI document.
 pub fn document() -> Document {
     let mut document = Info::openapi();
     document.merge(super::routes::RoutesDoc::openapi());
+    document.merge(super::routes::StoreRoutesDoc::openapi());
     document.info.version = env!("CARGO_PKG_VERSION").into();
     document
 }

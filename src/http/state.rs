@@ -11,7 +11,7 @@ use super::reply::Body;
 use super::views::areas::{self, DEFAULT_GAP_STATUSES};
 use super::views::sites::{self, SiteFilter, SiteProperties};
 use super::views::{self as view, Provenance};
-use crate::domain::{Analysis, AnalysisOptions, Dataset, analyse};
+use crate::domain::{Analysis, AnalysisOptions, DEFAULT_STALE_MONTHS, Dataset, analyse, is_stale};
 use crate::export;
 use crate::spatial::SiteIndex;
 
@@ -55,6 +55,8 @@ pub struct Snapshot {
     area_geometry: Vec<Box<RawValue>>,
     site_geometry: Vec<Box<RawValue>>,
     sites: Vec<SiteProperties>,
+    /// Per area: how many listings serving it are stale.
+    stale_listings: Vec<u64>,
     /// Index 0: every site; `t + 1`: sites of type `t`. Built over published points only.
     site_indexes: Vec<SiteIndex>,
     stored: Stored,
@@ -101,7 +103,7 @@ pub fn dataset_version(dataset: &Dataset) -> Result<String, SnapshotError> {
 impl Snapshot {
     /// Analyses `dataset` and renders every stored body. CPU-bound (about a second for London): run it off the
     /// request path.
-    pub fn build(dataset: Dataset) -> Result<Self, SnapshotError> {
+    pub fn build(dataset: Dataset, stale_months: u32) -> Result<Self, SnapshotError> {
         let analysis = analyse(&dataset, &AnalysisOptions::default());
         let version = dataset_version(&dataset)?;
         let sample_data = export::sample_data_notice(&dataset);
@@ -114,8 +116,21 @@ impl Snapshot {
         let site_geometry = (0..site_count)
             .map(|site| view::point_geometry(dataset.published_point(site)))
             .collect::<Result<_, _>>()?;
+        // Staleness is judged on the day the snapshot is built; a data change rebuilds it.
+        let today = chrono::Utc::now().date_naive();
+        let stale: Vec<bool> = dataset
+            .services()
+            .iter()
+            .map(|s| is_stale(s.last_verified, today, stale_months))
+            .collect();
+        let mut stale_listings = vec![0; dataset.areas().len()];
+        for site in (0..site_count).filter(|&site| stale[site]) {
+            for &area in dataset.served_areas(site) {
+                stale_listings[area] += 1;
+            }
+        }
         let sites = (0..site_count)
-            .map(|site| SiteProperties::new(&dataset, site))
+            .map(|site| SiteProperties::new(&dataset, site, stale[site]))
             .collect();
         let type_filters: Vec<Option<usize>> = std::iter::once(None)
             .chain((0..dataset.types().len()).map(Some))
@@ -142,6 +157,7 @@ impl Snapshot {
             area_geometry,
             site_geometry,
             sites,
+            stale_listings,
             site_indexes,
             stored: Stored {
                 areas: Vec::new(),
@@ -243,6 +259,11 @@ impl Snapshot {
         &self.site_geometry[site]
     }
 
+    /// How many listings serving area `area` are stale.
+    pub fn stale_listings(&self, area: usize) -> u64 {
+        self.stale_listings.get(area).copied().unwrap_or(0)
+    }
+
     /// Site `site`'s published properties.
     pub fn site(&self, site: usize) -> &SiteProperties {
         &self.sites[site]
@@ -315,14 +336,22 @@ pub struct AppState {
     current: ArcSwap<Snapshot>,
     /// Serialises writers so that two replacements finish in the order they started.
     writer: Mutex<()>,
+    /// Age in months past which a listing's `last_verified` makes it stale.
+    stale_months: u32,
 }
 
 impl AppState {
-    /// State serving `dataset`.
+    /// State serving `dataset`, with listings stale after [`DEFAULT_STALE_MONTHS`].
     pub fn new(dataset: Dataset) -> Result<Self, SnapshotError> {
+        Self::with_stale_months(dataset, DEFAULT_STALE_MONTHS)
+    }
+
+    /// State serving `dataset`, with listings stale once `last_verified` is over `stale_months` months old.
+    pub fn with_stale_months(dataset: Dataset, stale_months: u32) -> Result<Self, SnapshotError> {
         Ok(Self {
-            current: ArcSwap::from_pointee(Snapshot::build(dataset)?),
+            current: ArcSwap::from_pointee(Snapshot::build(dataset, stale_months)?),
             writer: Mutex::new(()),
+            stale_months,
         })
     }
 
@@ -340,7 +369,7 @@ impl AppState {
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let snapshot = Arc::new(Snapshot::build(dataset)?);
+        let snapshot = Arc::new(Snapshot::build(dataset, self.stale_months)?);
         self.current.store(Arc::clone(&snapshot));
         tracing::info!(version = snapshot.version(), "dataset replaced");
         Ok(snapshot)

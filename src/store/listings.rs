@@ -2,7 +2,9 @@
 //! Seeded once from the bundled CSV, then changed only by approvals and imports, each of which bumps the dataset
 //! version.
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+
+pub use crate::domain::{DEFAULT_STALE_MONTHS, is_stale};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
@@ -10,26 +12,6 @@ use super::audit::{self, Entry};
 use super::{Store, StoreError, SubmissionKind, now, timestamp};
 use crate::domain::{Dataset, Service};
 use crate::load::{self, DataPaths, ServiceRecord, parse_service};
-
-/// How old `last_verified` may be, in months, before a listing counts as stale.
-pub const DEFAULT_STALE_MONTHS: u32 = 12;
-
-/// Whether a listing last verified on `last_verified` is stale on `today`: verified before the same calendar day
-/// `max_age_months` months earlier (clamped to the month's end, so 29 Feb less 12 months is 28 Feb).
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use gapmap::store::is_stale;
-/// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-/// assert!(!is_stale(day(2025, 6, 1), day(2026, 6, 1), 12)); // exactly 12 months: still current
-/// assert!(is_stale(day(2025, 5, 31), day(2026, 6, 1), 12));
-/// assert!(!is_stale(day(2026, 7, 1), day(2026, 6, 1), 12)); // a date in the future is not stale
-/// ```
-pub fn is_stale(last_verified: NaiveDate, today: NaiveDate, max_age_months: u32) -> bool {
-    today
-        .checked_sub_months(Months::new(max_age_months))
-        .is_some_and(|cutoff| last_verified < cutoff)
-}
 
 /// A current listing as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -336,13 +318,5 @@ mod tests {
             assert!(field_value(&record, column).is_some(), "{column}");
         }
         assert_eq!(field_value(&record, "nope"), None);
-    }
-
-    #[test]
-    fn staleness_clamps_to_the_end_of_the_month() {
-        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert!(!is_stale(day(2023, 2, 28), day(2024, 2, 29), 12));
-        assert!(is_stale(day(2023, 2, 27), day(2024, 2, 29), 12));
-        assert!(is_stale(day(2026, 5, 31), day(2026, 6, 1), 0));
     }
 }

@@ -7,8 +7,10 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use gapmap::domain::Dataset;
 use gapmap::http::{AppState, ServerSettings};
-use gapmap::load::{DataPaths, load_dataset};
+use gapmap::load::{DataPaths, load_areas, load_dataset, read_types};
+use gapmap::store::Store;
 
 /// The small dataset under `tests/fixtures/api/`: four square areas, three types, five sites of which one
 /// (`rc-secret`, in Midford) is confidential.
@@ -52,6 +54,26 @@ pub fn spawn(paths: &DataPaths) -> TestServer {
 /// Starts a server on `paths` with `settings`.
 pub fn spawn_with(paths: &DataPaths, settings: ServerSettings) -> TestServer {
     let dataset = load_dataset(paths).unwrap_or_else(|e| panic!("fixture does not load:\n{e}"));
+    start(dataset, settings)
+}
+
+/// Starts a server whose live store is a fresh database in `data_dir`, seeded from `paths` as `gapmap serve`
+/// does; returns it with the store, for making accounts and inspecting what was written.
+pub fn spawn_with_store(paths: &DataPaths, data_dir: &std::path::Path) -> (TestServer, Arc<Store>) {
+    let store = Arc::new(Store::open(data_dir).expect("store opens"));
+    store.seed_if_empty(paths).expect("store seeds");
+    let areas = load_areas(&paths.boundaries, &paths.population).expect("areas load");
+    let (types, _) = read_types(&paths.types).expect("types load");
+    let services = store.snapshot().expect("store snapshot").services;
+    let dataset = Dataset::new(areas, types, services).expect("stored listings fit");
+    let settings = ServerSettings {
+        store: Some(Arc::clone(&store)),
+        ..ServerSettings::default()
+    };
+    (start(dataset, settings), store)
+}
+
+fn start(dataset: Dataset, settings: ServerSettings) -> TestServer {
     let state = Arc::new(AppState::new(dataset).expect("snapshot"));
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
@@ -123,17 +145,35 @@ impl TestServer {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.text().await.unwrap_or_default();
-        Answer {
-            status,
-            headers,
-            body,
+        read(request, "GET", path).await
+    }
+
+    /// POST `body` (sent as JSON) to `path` with extra request headers.
+    pub async fn post_with(&self, path: &str, headers: &[(&str, &str)], body: String) -> Answer {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
+        read(request, "POST", path).await
+    }
+}
+
+/// Sends `request` and reads its answer whole.
+async fn read(request: reqwest::RequestBuilder, method: &str, path: &str) -> Answer {
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap_or_default();
+    Answer {
+        status,
+        headers,
+        body,
     }
 }

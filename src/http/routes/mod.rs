@@ -7,7 +7,9 @@ pub mod gaps;
 pub mod health;
 pub mod nearest;
 pub mod openapi;
+pub mod openreferral;
 pub mod services;
+pub mod submissions;
 pub mod types;
 pub mod web;
 
@@ -54,10 +56,10 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     )))
 }
 
-/// JSON 405 for a known path asked with another method than GET.
+/// JSON 405 for a known path asked with a method it does not answer.
 async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, AppError> {
     Err(AppError::MethodNotAllowed(format!(
-        "{} {} — only GET is supported",
+        "{} {} — see /api/openapi.json for the methods this path answers",
         req.method(),
         req.path()
     )))
@@ -100,8 +102,42 @@ route_table! {
     "/api/export/services.csv" => export::services_csv,
     "/api/export/areas.csv" => export::areas_csv,
     "/api/export/services.geojson" => export::services_geojson,
+    "/api/export/openreferral.json" => openreferral::openreferral,
     "/api/openapi.json" => openapi::document,
     "/api/config" => web::config,
     "/healthz" => health::healthz,
     "/readyz" => health::readyz,
+}
+
+/// Declares the routes backed by the database (the submissions workflow and listing history), each with its
+/// methods: `STORE_ROUTES`, `store_api` and `StoreRoutesDoc`. They answer 503 on a server started without a store.
+macro_rules! store_route_table {
+    ($($path:literal => $($method:ident $($handler:ident)::+)|+),* $(,)?) => {
+        /// Every database-backed path with the methods it answers, as registered.
+        pub const STORE_ROUTES: &[(&str, &[&str])] = &[$(($path, &[$(stringify!($method)),+])),*];
+
+        /// Registers every database-backed route (other methods get a JSON 405).
+        pub fn store_api(cfg: &mut aw::ServiceConfig) {
+            $(
+                cfg.service(
+                    aw::resource($path)
+                        $(.route(aw::$method().to($($handler)::+)))+
+                        .default_service(aw::to(method_not_allowed)),
+                );
+            )*
+        }
+
+        /// The OpenAPI paths of the database-backed routes.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($($handler)::+),+),*))]
+        pub struct StoreRoutesDoc;
+    };
+}
+
+store_route_table! {
+    "/api/submissions" => get submissions::list | post submissions::create,
+    "/api/submissions/{id}" => get submissions::detail,
+    "/api/submissions/{id}/approve" => post submissions::approve,
+    "/api/submissions/{id}/reject" => post submissions::reject,
+    "/api/services/{id}/history" => get submissions::history,
 }

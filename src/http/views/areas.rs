@@ -30,6 +30,8 @@ pub struct AreaProperties<'a, C> {
     pub estimated_basis: bool,
     /// The point inside the area where its confidential sites are shown, `[lon, lat]`.
     pub representative_point: [f64; 2],
+    /// Listings serving the area whose `last_verified` is older than the stale age.
+    pub stale_listings: u64,
     /// Per type id: the area's coverage.
     pub coverage: BTreeMap<&'a str, C>,
 }
@@ -59,6 +61,7 @@ fn properties<'a, C>(
         basis_source: &a.basis_source,
         estimated_basis: a.has_estimated_basis(),
         representative_point: position(a.representative_point),
+        stale_listings: snapshot.stale_listings(area),
         coverage,
     }
 }

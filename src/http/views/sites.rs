@@ -49,11 +49,13 @@ pub struct SiteProperties {
     pub source: String,
     /// Whether the listing is invented sample data.
     pub illustrative: bool,
+    /// Whether `last_verified` is older than the server's stale age (`--stale-months`, default 12).
+    pub stale: bool,
 }
 
 impl SiteProperties {
     /// The published properties of site `site` of `dataset`.
-    pub fn new(dataset: &Dataset, site: usize) -> Self {
+    pub fn new(dataset: &Dataset, site: usize, stale: bool) -> Self {
         let service = &dataset.services()[site];
         let home = &dataset.areas()[dataset.located_in(site)];
         let service_type = dataset.service_type(&service.service_type);
@@ -82,6 +84,7 @@ impl SiteProperties {
             last_verified: service.last_verified.format("%Y-%m-%d").to_string(),
             source: service.source.clone(),
             illustrative: service.is_illustrative(),
+            stale,
         }
     }
 }
