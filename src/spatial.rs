@@ -92,25 +92,54 @@ impl SiteIndex {
         self.tree.size() == 0
     }
 
-    /// The `k` nearest sites to `from`, nearest first (great-circle order), with geodesic distances.
+    /// The `k` nearest sites to `from` by geodesic distance, nearest first, with those distances.
+    ///
+    /// The tree orders candidates on the sphere; the ellipsoid can swap two whose distances differ by less than
+    /// [`SPHERE_TOLERANCE`], so candidates are taken until the next one is, even allowing for that, further than
+    /// the k-th found.
     pub fn nearest(&self, from: Point<f64>, k: usize) -> Vec<NearSite> {
-        self.tree
-            .nearest_neighbor_iter(&to_unit_sphere(from))
-            .take(k)
-            .map(|entry| NearSite {
+        let mut found: Vec<NearSite> = Vec::with_capacity(k + 1);
+        if k == 0 {
+            return found;
+        }
+        let origin = to_unit_sphere(from);
+        for entry in self.tree.nearest_neighbor_iter(&origin) {
+            if let Some(kth) = found.get(k - 1) {
+                let chord = entry
+                    .geom()
+                    .iter()
+                    .zip(&origin)
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum::<f64>()
+                    .sqrt();
+                let sphere_km = 2.0 * (chord / 2.0).min(1.0).asin() * MEAN_EARTH_RADIUS_KM;
+                if sphere_km * (1.0 - SPHERE_TOLERANCE) > kth.distance_km {
+                    break;
+                }
+            }
+            let near = NearSite {
                 site: entry.data,
                 distance_km: geodesic_km(from, point_of(entry.geom())),
-            })
-            .collect()
+            };
+            let at = found.partition_point(|f| f.distance_km <= near.distance_km);
+            found.insert(at, near);
+            found.truncate(k);
+        }
+        found
     }
 
     /// Geodesic distance in kilometres from `from` to the nearest site, or `None` when there are no sites.
     pub fn nearest_distance_km(&self, from: Point<f64>) -> Option<f64> {
-        self.tree
-            .nearest_neighbor(&to_unit_sphere(from))
-            .map(|entry| geodesic_km(from, point_of(entry.geom())))
+        self.nearest(from, 1).first().map(|near| near.distance_km)
     }
 }
+
+/// Mean Earth radius (IUGG), in kilometres: turns chord lengths into great-circle distances.
+const MEAN_EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Largest relative difference between a great-circle distance on the mean sphere and the geodesic distance on the
+/// WGS84 ellipsoid (about 0.56%), with a margin.
+pub const SPHERE_TOLERANCE: f64 = 0.01;
 
 /// Inverse of [`to_unit_sphere`].
 fn point_of(unit: &[f64; 3]) -> Point<f64> {
@@ -167,5 +196,42 @@ mod tests {
             "{near:?} vs {expected}"
         );
         assert!((near[0].distance_km - 83.7).abs() < 0.5, "{near:?}");
+    }
+
+    #[test]
+    fn nearest_agrees_with_a_brute_force_geodesic_search() {
+        // Deterministic scatter from southern England to Scotland, where sphere and ellipsoid disagree most.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let sites: Vec<(usize, Point<f64>)> = (0..400)
+            .map(|i| (i, Point::new(-5.0 + 7.0 * next(), 50.0 + 8.0 * next())))
+            .collect();
+        let index = SiteIndex::new(sites.clone());
+        for _ in 0..200 {
+            let from = Point::new(-5.0 + 7.0 * next(), 50.0 + 8.0 * next());
+            let mut expected: Vec<(f64, usize)> = sites
+                .iter()
+                .map(|&(i, p)| (geodesic_km(from, p), i))
+                .collect();
+            expected.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let found = index.nearest(from, 5);
+            let got: Vec<f64> = found.iter().map(|n| n.distance_km).collect();
+            let want: Vec<f64> = expected.iter().take(5).map(|e| e.0).collect();
+            // Equal up to the rounding of the round trip through unit vectors (nanometres).
+            let close = |a: &[f64], b: &[f64]| {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9)
+            };
+            assert!(close(&got, &want), "from {from:?}: {got:?} vs {want:?}");
+            assert!(close(
+                &[index.nearest_distance_km(from).unwrap_or(f64::NAN)],
+                &want[..1]
+            ));
+        }
+        assert!(index.nearest(Point::new(0.0, 51.0), 0).is_empty());
     }
 }

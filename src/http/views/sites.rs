@@ -248,20 +248,12 @@ pub fn nearest_sites(
 ) -> Vec<Feature<'_, NearProperties<'_>>> {
     let index = snapshot.site_index(service_type);
     let dataset = snapshot.dataset();
-    // The index orders on the sphere and measures on the ellipsoid, which can swap two sites whose distances
-    // differ by well under 1%; over-fetching and sorting on the measured distance keeps the answer nearest first.
-    let fetch = match outside {
-        None => k.saturating_mul(2).saturating_add(8),
-        Some(_) => index.len(),
-    };
-    let mut candidates: Vec<_> = index
+    // Sites inside `outside` are skipped, so without knowing how many there are every site is fetched.
+    let fetch = if outside.is_some() { index.len() } else { k };
+    index
         .nearest(from, fetch)
         .into_iter()
         .filter(|near| outside.is_none_or(|a| dataset.located_in(near.site) != a))
-        .collect();
-    candidates.sort_by(|a, b| a.distance_km.total_cmp(&b.distance_km));
-    candidates
-        .into_iter()
         .take(k)
         .enumerate()
         .map(|(rank, near)| {
