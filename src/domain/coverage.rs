@@ -57,6 +57,21 @@ pub struct Provision {
     pub capacity_share: f64,
 }
 
+/// The fraction (0–1) of a site's capacity that falls to one area it serves: the area's basis population over
+/// the total basis of all the areas the site serves; 0 when that total is 0.
+///
+/// ```
+/// // A site serving areas of 100 and 300 women gives a quarter of its capacity to the first.
+/// assert_eq!(gapmap::domain::coverage::apportioned_fraction(100.0, 400.0), 0.25);
+/// ```
+pub fn apportioned_fraction(area_basis: f64, served_basis: f64) -> f64 {
+    if served_basis > 0.0 {
+        area_basis / served_basis
+    } else {
+        0.0
+    }
+}
+
 /// Tallies located, serving and apportioned capacity of `service_type` for every area of `dataset`,
 /// indexed like `dataset.areas()`.
 ///
@@ -80,10 +95,10 @@ pub fn provision(dataset: &Dataset, service_type: &ServiceType) -> Vec<Provision
             let entry = &mut tally[area];
             entry.serving += 1;
             match service.capacity {
-                Some(capacity) if served_basis > 0.0 => {
-                    entry.capacity_share += capacity * basis[area] / served_basis
+                Some(capacity) => {
+                    entry.capacity_share +=
+                        capacity * apportioned_fraction(basis[area], served_basis)
                 }
-                Some(_) => {}
                 None => entry.serving_unknown_capacity += 1,
             }
         }

@@ -223,8 +223,7 @@ impl Dataset {
     }
 
     /// The fraction (0–1) of site `site`'s capacity apportioned to area `area` when rates are taken against basis
-    /// column `basis`: the area's basis over the total basis of the areas the site serves, as in
-    /// [`super::coverage::provision`]. Zero when the site does not serve the area.
+    /// column `basis` ([`super::coverage::apportioned_fraction`]). Zero when the site does not serve the area.
     pub fn capacity_fraction(&self, site: usize, area: usize, basis: &str) -> f64 {
         let served = self.served_areas(site);
         if !served.contains(&area) {
@@ -232,7 +231,7 @@ impl Dataset {
         }
         let of = |a: usize| self.areas[a].basis(basis).unwrap_or(0.0);
         let total: f64 = served.iter().map(|&a| of(a)).sum();
-        if total > 0.0 { of(area) / total } else { 0.0 }
+        super::coverage::apportioned_fraction(of(area), total)
     }
 
     /// Whether any listing is invented sample data.
