@@ -8,8 +8,8 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use gapmap::domain::{
-    AnalysisOptions, Area, Benchmark, Dataset, GssCode, LocationPrecision, Serves, Service,
-    ServiceType, analyse,
+    AnalysisOptions, Area, Benchmark, Dataset, GssCode, LocationPolicy, LocationPrecision, Serves,
+    Service, ServiceType, analyse,
 };
 use gapmap::load::{DataPaths, load_dataset};
 use geo::{MultiPolygon, Point, polygon};
@@ -68,6 +68,8 @@ fn synthetic_national() -> Dataset {
             basis: "women".into(),
             capacity_unit: "units".into(),
             catchment_km: 5.0,
+            location_policy: LocationPolicy::ExactAllowed,
+            capacity_max: 1_000.0,
         })
         .collect();
     let codes: Vec<GssCode> = areas.iter().map(|a| a.code.clone()).collect();

@@ -48,6 +48,13 @@ pub struct ServeArgs {
     /// Months after `last_verified` that a listing is flagged stale.
     #[arg(long, env = "GAPMAP_STALE_MONTHS", default_value_t = crate::domain::DEFAULT_STALE_MONTHS)]
     pub stale_months: u32,
+    /// Submissions one account may have awaiting review at once; more are refused (409) until some are decided.
+    #[arg(long, env = "GAPMAP_MAX_PENDING", default_value_t = crate::store::DEFAULT_MAX_PENDING)]
+    pub max_pending: usize,
+    /// Writes (submissions, approvals, rejections) one account may make per minute, in a burst or spread out;
+    /// more are answered 429 with `Retry-After`.
+    #[arg(long, env = "GAPMAP_WRITES_PER_MINUTE", default_value_t = crate::http::limits::DEFAULT_WRITES_PER_MINUTE)]
+    pub writes_per_minute: u32,
     /// The data files.
     #[command(flatten)]
     pub data: DataArgs,

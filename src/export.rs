@@ -2,11 +2,13 @@
 //! service listings, and the sample-data notice every output carries.
 //!
 //! Confidential sites are always written at their published point ([`Dataset::published_point`]), never their own.
+//! Every CSV cell is written [`formula_guarded`](crate::load::formula_guarded): analysts open these files in
+//! spreadsheets, which would otherwise run a listing's `=HYPERLINK(…)` as a formula.
 
 use std::io::Write;
 
 use crate::domain::{AreaCoverage, Dataset, ServiceType};
-use crate::load::{SERVICE_COLUMNS, ServiceRecord};
+use crate::load::{SERVICE_COLUMNS, ServiceRecord, formula_guarded};
 
 /// Columns of the area × type CSV.
 pub const AREA_CSV_COLUMNS: [&str; 19] = [
@@ -44,7 +46,7 @@ pub fn write_area_csv<'a>(
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(AREA_CSV_COLUMNS)?;
     for (service_type, a) in rows {
-        writer.write_record([
+        let row = [
             a.code.as_str().to_owned(),
             a.name.clone(),
             a.service_type.clone(),
@@ -66,7 +68,8 @@ pub fn write_area_csv<'a>(
             a.access
                 .map(|x| x.sample_points.to_string())
                 .unwrap_or_default(),
-        ])?;
+        ];
+        writer.write_record(row.iter().map(|cell| formula_guarded(cell).into_owned()))?;
     }
     writer.flush()?;
     Ok(())
@@ -100,10 +103,23 @@ pub fn write_services_csv(dataset: &Dataset, out: impl Write) -> csv::Result<()>
         .from_writer(out);
     writer.write_record(SERVICE_COLUMNS)?;
     for site in 0..dataset.services().len() {
-        writer.serialize(published_record(dataset, site))?;
+        write_listing(&mut writer, &published_record(dataset, site))?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// Writes one listing as a CSV row in [`SERVICE_COLUMNS`] order, every cell [`formula_guarded`] so that a
+/// spreadsheet opening the file never runs a listing's text as a formula.
+pub fn write_listing<W: Write>(
+    writer: &mut csv::Writer<W>,
+    record: &ServiceRecord,
+) -> csv::Result<()> {
+    writer.write_record(
+        record
+            .cells()
+            .map(|cell| formula_guarded(cell).into_owned()),
+    )
 }
 
 /// The notice shown wherever figures are, when any listing is invented sample data.

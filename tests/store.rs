@@ -8,8 +8,8 @@ use std::sync::Arc;
 use gapmap::domain::Dataset;
 use gapmap::load::{self, DataPaths};
 use gapmap::store::{
-    Account, AuthError, ListingFields, NewAccount, Role, Store, StoreError, SubmissionKind,
-    SubmissionRequest, SubmissionStatus, Token,
+    Account, Approval, AuthError, ListingFields, NewAccount, Role, Store, StoreError,
+    SubmissionKind, SubmissionRequest, SubmissionStatus, Token,
 };
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -202,7 +202,12 @@ fn approval_changes_the_listing_bumps_the_version_and_history_keeps_both_version
 
     let approved = env
         .store
-        .approve(&env.panel, submission.id, Some("checked with the service"))
+        .approve(
+            &env.panel,
+            submission.id,
+            &Approval::with_comment(Some("checked with the service")),
+            &env.reference,
+        )
         .unwrap();
     assert_eq!(approved.status, SubmissionStatus::Approved);
     assert_eq!(approved.reviewer, Some(env.panel.id));
@@ -274,7 +279,12 @@ fn new_listings_and_closures_go_through_review_too() {
     assert_eq!(new.base_version, None);
     assert!(env.store.listing("riverside-outreach").unwrap().is_none());
     env.store
-        .approve(&env.eastside_reviewer, new.id, None)
+        .approve(
+            &env.eastside_reviewer,
+            new.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .unwrap();
     assert_eq!(
         env.store
@@ -295,7 +305,14 @@ fn new_listings_and_closures_go_through_review_too() {
             .all(|d| d.proposed.is_none() && d.current.is_some()),
         "{diff:#?}"
     );
-    env.store.approve(&env.panel, closing.id, None).unwrap();
+    env.store
+        .approve(
+            &env.panel,
+            closing.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
+        .unwrap();
     assert!(env.store.listing("riverside-outreach").unwrap().is_none());
     assert!(
         env.store
@@ -347,7 +364,12 @@ fn rejection_leaves_the_listing_unchanged() {
 
     let again = env
         .store
-        .approve(&env.panel, submission.id, None)
+        .approve(
+            &env.panel,
+            submission.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .unwrap_err();
     assert!(
         matches!(again, StoreError::Conflict(_)),
@@ -395,7 +417,12 @@ fn a_reviewer_cannot_decide_on_their_own_organisations_submission() {
         .submission;
     let err = env
         .store
-        .approve(&env.eastside_reviewer, submission.id, None)
+        .approve(
+            &env.eastside_reviewer,
+            submission.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
     let err = env
@@ -413,7 +440,12 @@ fn a_reviewer_cannot_decide_on_their_own_organisations_submission() {
         "2.5"
     );
     env.store
-        .approve(&env.panel, submission.id, None)
+        .approve(
+            &env.panel,
+            submission.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .expect("another reviewer may");
 }
 
@@ -434,12 +466,22 @@ fn only_providers_submit_and_only_reviewers_decide() {
         .submission;
     let err = env
         .store
-        .approve(&env.eastside, submission.id, None)
+        .approve(
+            &env.eastside,
+            submission.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
     let err = env
         .store
-        .approve(&env.riverside, submission.id, None)
+        .approve(
+            &env.riverside,
+            submission.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
 
@@ -494,11 +536,21 @@ fn an_approval_against_an_outdated_version_is_a_conflict() {
         .submit(&env.riverside, &change("riverside-idva", phone), None)
         .unwrap();
     env.store
-        .approve(&env.panel, first.submission.id, None)
+        .approve(
+            &env.panel,
+            first.submission.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .unwrap();
     let err = env
         .store
-        .approve(&env.panel, second.submission.id, None)
+        .approve(
+            &env.panel,
+            second.submission.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .unwrap_err();
     assert!(
         matches!(err, StoreError::Conflict(_)),
@@ -754,7 +806,12 @@ fn the_audit_log_and_decided_submissions_refuse_update_and_delete() {
         )
         .unwrap();
     env.store
-        .approve(&env.panel, submitted.submission.id, None)
+        .approve(
+            &env.panel,
+            submitted.submission.id,
+            &Approval::with_comment(None),
+            &env.reference,
+        )
         .unwrap();
     let conn = Connection::open(env.store.path()).unwrap();
     for sql in [
@@ -859,7 +916,8 @@ fn tokens_are_never_stored_in_clear_and_the_file_is_sound() {
             |r| r.get(0),
         )
         .unwrap();
-    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(hash.starts_with("sha256:"), "{hash}");
+    assert_eq!(hash.len(), "sha256:".len() + 64, "{hash}");
 }
 
 #[test]

@@ -288,8 +288,16 @@ async fn a_confidential_sites_history_never_shows_its_position() {
         .json();
     let record = &history["versions"][0]["record"];
     assert_eq!(record["location_precision"], "confidential", "{history}");
-    assert_eq!(record["lat"], "", "{history}");
-    assert_eq!(record["lon"], "", "{history}");
+    // Shown at the published point: the representative point of its area, as on the map.
+    let published = s
+        .server
+        .get("/api/services/rc-secret")
+        .await
+        .expect(200)
+        .json();
+    let [lon, lat] = [0, 1].map(|i| published["geometry"]["coordinates"][i].as_f64().unwrap());
+    assert_eq!(record["lat"], lat.to_string(), "{history}");
+    assert_eq!(record["lon"], lon.to_string(), "{history}");
     assert!(!history.to_string().contains("51.473"), "{history}");
     s.server
         .get("/api/services/no-such-listing/history")

@@ -90,7 +90,7 @@ fn write_csv(records: impl Iterator<Item = ServiceRecord>, out: impl Write) -> R
         .write_record(load::SERVICE_COLUMNS)
         .map_err(|e| e.to_string())?;
     for record in records {
-        writer.serialize(record).map_err(|e| e.to_string())?;
+        crate::export::write_listing(&mut writer, &record).map_err(|e| e.to_string())?;
     }
     writer.flush().map_err(|e| e.to_string())
 }

@@ -223,6 +223,8 @@ mod tests {
             basis: "women".into(),
             capacity_unit: "units".into(),
             catchment_km: 1.0,
+            location_policy: crate::domain::LocationPolicy::ExactAllowed,
+            capacity_max: 1000.0,
         }
     }
 

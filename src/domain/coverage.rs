@@ -126,12 +126,13 @@ const MEETS_TOLERANCE: f64 = 1e-9;
 /// Computes an area's standing from its provision and basis population (which must be positive).
 ///
 /// ```
-/// use gapmap::domain::{Benchmark, ServiceType, coverage::{standing, Provision, Status}};
+/// use gapmap::domain::{Benchmark, LocationPolicy, ServiceType, coverage::{standing, Provision, Status}};
 /// // 1 centre per 200,000 women; an area of 300,000 women served by a 0.75 share of a centre.
 /// let rape_crisis = ServiceType {
 ///     id: "rape_crisis".into(), label: "Rape crisis centres".into(),
 ///     benchmark: Some(Benchmark { value: 1.0, per: 200_000.0, source: "CoE".into() }),
 ///     basis: "women".into(), capacity_unit: "centres".into(), catchment_km: 10.0,
+///     location_policy: LocationPolicy::ConfidentialRequired, capacity_max: 10.0,
 /// };
 /// let p = Provision { located: 0, serving: 1, serving_unknown_capacity: 0, capacity_share: 0.75 };
 /// let s = standing(&p, 300_000.0, &rape_crisis);

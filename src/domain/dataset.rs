@@ -1,11 +1,12 @@
 //! A dataset: areas, the service taxonomy and service sites, cross-checked and linked once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 
 use geo::{MultiPolygon, Point};
 
-use super::{Area, GssCode, LocationPrecision, Serves, Service, ServiceType};
+use super::disclosure::{Reader, View, may_see_position};
+use super::{Area, GssCode, Serves, Service, ServiceType};
 use crate::spatial::AreaIndex;
 
 /// Which record a [`DatasetProblem`] is about; the number is its position in the list given to [`Dataset::new`].
@@ -103,16 +104,26 @@ impl Dataset {
             .enumerate()
             .map(|(i, a)| (&a.code, i))
             .collect();
-        let type_ids: HashSet<&str> = types.iter().map(|t| t.id.as_str()).collect();
+        let types_by_id: HashMap<&str, &ServiceType> =
+            types.iter().map(|t| (t.id.as_str(), t)).collect();
         let mut located_in = Vec::with_capacity(services.len());
         let mut served_areas = Vec::with_capacity(services.len());
         for (s, service) in services.iter().enumerate() {
-            if !type_ids.contains(service.service_type.as_str()) {
-                problems.push(DatasetProblem {
+            match types_by_id.get(service.service_type.as_str()) {
+                Some(service_type) => {
+                    problems.extend(type_rule_problems(service, service_type).map(
+                        |(field, message)| DatasetProblem {
+                            subject: Subject::Service(s),
+                            field,
+                            message,
+                        },
+                    ))
+                }
+                None => problems.push(DatasetProblem {
                     subject: Subject::Service(s),
                     field: "type",
                     message: format!("unknown service type `{}`", service.service_type),
-                });
+                }),
             }
             let home = area_index.locate(service.location, &boundaries);
             if home.is_none() {
@@ -214,11 +225,15 @@ impl Dataset {
     /// location when exact, its area's representative point when confidential.
     pub fn published_point(&self, site: usize) -> Point<f64> {
         let service = &self.services[site];
-        match service.location_precision {
-            LocationPrecision::Exact => service.location,
-            LocationPrecision::Confidential => {
-                self.areas[self.located_in[site]].representative_point
-            }
+        if may_see_position(
+            Reader::Public,
+            View::Public,
+            &service.provider,
+            service.location_precision,
+        ) {
+            service.location
+        } else {
+            self.areas[self.located_in[site]].representative_point
         }
     }
 
@@ -238,6 +253,40 @@ impl Dataset {
     pub fn has_illustrative_listings(&self) -> bool {
         self.services.iter().any(Service::is_illustrative)
     }
+}
+
+/// What a site breaks of its type's rules: the location policy and the capacity limit, as `(field, message)`.
+fn type_rule_problems(
+    service: &Service,
+    service_type: &ServiceType,
+) -> impl Iterator<Item = (&'static str, String)> {
+    let policy = (!service_type
+        .location_policy
+        .allows(service.location_precision))
+    .then(|| {
+        (
+            "location_precision",
+            format!(
+                "a `{}` site must be `confidential`: the type's location_policy is {} (services/types.csv), \
+                 because its address must never be published",
+                service_type.id,
+                service_type.location_policy.as_str()
+            ),
+        )
+    });
+    let capacity = service
+        .capacity
+        .filter(|&c| c > service_type.capacity_max)
+        .map(|c| {
+            (
+                "capacity",
+                format!(
+                    "{c} {} is more than one `{}` site can have (capacity_max {} in services/types.csv)",
+                    service_type.capacity_unit, service_type.id, service_type.capacity_max
+                ),
+            )
+        });
+    policy.into_iter().chain(capacity)
 }
 
 fn check_unique<'a>(
@@ -267,7 +316,7 @@ mod tests {
     use geo::polygon;
 
     use super::*;
-    use crate::domain::Benchmark;
+    use crate::domain::{Benchmark, LocationPolicy, LocationPrecision};
 
     fn square_area(code: &str) -> Area {
         let square = MultiPolygon(vec![
@@ -296,6 +345,8 @@ mod tests {
             basis: basis.into(),
             capacity_unit: "u".into(),
             catchment_km: 1.0,
+            location_policy: crate::domain::LocationPolicy::ExactAllowed,
+            capacity_max: 1000.0,
         }
     }
 
@@ -380,5 +431,46 @@ mod tests {
             (dataset.located_in(1), dataset.served_areas(1)),
             (0, &[0][..])
         );
+    }
+
+    #[test]
+    fn a_type_that_requires_confidentiality_refuses_exact_sites_and_capacity_is_capped() {
+        let refuge = ServiceType {
+            location_policy: LocationPolicy::ConfidentialRequired,
+            capacity_max: 50.0,
+            ..kind("refuge", "women")
+        };
+        let mut exact = site(
+            "exposed",
+            "refuge",
+            0.5,
+            Serves::OwnArea,
+            LocationPrecision::Exact,
+        );
+        exact.capacity = Some(1e308);
+        let hidden = site(
+            "hidden",
+            "refuge",
+            0.5,
+            Serves::OwnArea,
+            LocationPrecision::Confidential,
+        );
+        let problems = Dataset::new(
+            vec![square_area("E09000001")],
+            vec![refuge.clone()],
+            vec![exact, hidden.clone()],
+        )
+        .unwrap_err();
+        let found: Vec<(Subject, &str)> = problems.iter().map(|p| (p.subject, p.field)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Subject::Service(0), "location_precision"),
+                (Subject::Service(0), "capacity"),
+            ],
+            "{problems:#?}"
+        );
+        assert!(problems[0].message.contains("confidential_required"));
+        assert!(Dataset::new(vec![square_area("E09000001")], vec![refuge], vec![hidden]).is_ok());
     }
 }

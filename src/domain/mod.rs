@@ -5,6 +5,7 @@ pub mod analysis;
 mod area;
 pub mod coverage;
 mod dataset;
+pub mod disclosure;
 pub mod lottery;
 mod service;
 
@@ -12,6 +13,6 @@ pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analys
 pub use area::{Area, GssCode};
 pub use dataset::{Dataset, DatasetProblem, Subject};
 pub use service::{
-    Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPrecision, Serves, Service,
-    ServiceType, Setting, is_stale,
+    Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPolicy, LocationPrecision, Serves,
+    Service, ServiceType, Setting, is_stale,
 };

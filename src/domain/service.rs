@@ -32,6 +32,49 @@ pub struct ServiceType {
     pub capacity_unit: String,
     /// Travel catchment in kilometres used for the physical-access share.
     pub catchment_km: f64,
+    /// Whether a site of this type may publish its own position.
+    pub location_policy: LocationPolicy,
+    /// The largest capacity one site may declare, in `capacity_unit`: a sanity limit against typing errors and
+    /// against a single listing that would make every gap vanish.
+    pub capacity_max: f64,
+}
+
+/// Whether the sites of a type may be listed with their own, public position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationPolicy {
+    /// Every site must be `confidential` (refuges, rape crisis centres): an `exact` listing is refused on import,
+    /// submission and approval.
+    ConfidentialRequired,
+    /// A site may be `exact` or `confidential`; a change from confidential to exact must be acknowledged by the
+    /// approving reviewer.
+    ExactAllowed,
+}
+
+impl LocationPolicy {
+    /// Parses `confidential_required` or `exact_allowed`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "confidential_required" => Ok(Self::ConfidentialRequired),
+            "exact_allowed" => Ok(Self::ExactAllowed),
+            other => Err(format!(
+                "`{other}` is not a location policy (confidential_required or exact_allowed)"
+            )),
+        }
+    }
+
+    /// The value as written in files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConfidentialRequired => "confidential_required",
+            Self::ExactAllowed => "exact_allowed",
+        }
+    }
+
+    /// Whether a site with `precision` obeys the policy.
+    pub fn allows(self, precision: LocationPrecision) -> bool {
+        self == Self::ExactAllowed || precision == LocationPrecision::Confidential
+    }
 }
 
 /// The population size rates are expressed per when a type has no benchmark.

@@ -55,6 +55,14 @@ pub enum AppError {
     /// The request body is not JSON of the right content type.
     #[error("malformed body")]
     MalformedBody(String),
+    /// The client is over a rate limit; it may try again after `retry_after_secs`.
+    #[error("too many requests")]
+    TooManyRequests {
+        /// Seconds to wait, sent as `Retry-After`.
+        retry_after_secs: u64,
+        /// Which limit, in plain words.
+        detail: String,
+    },
     /// The server cannot answer yet (no data loaded).
     #[error("unavailable")]
     Unavailable(String),
@@ -84,7 +92,9 @@ impl From<StoreError> for AppError {
             ),
             StoreError::Forbidden(detail) => Self::Forbidden(detail),
             StoreError::NotFound(detail) => Self::NotFound(detail),
-            StoreError::Conflict(detail) => Self::Conflict(detail),
+            StoreError::Conflict(detail) | StoreError::TooManyPending(detail) => {
+                Self::Conflict(detail)
+            }
             other => Self::Internal(other.to_string()),
         }
     }
@@ -158,6 +168,7 @@ impl ResponseError for AppError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -186,6 +197,17 @@ impl ResponseError for AppError {
             Self::Unauthorized(detail) => {
                 return HttpResponse::build(self.status_code())
                     .insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"))
+                    .json(ErrorBody {
+                        error: self.to_string(),
+                        detail: detail.clone(),
+                    });
+            }
+            Self::TooManyRequests {
+                retry_after_secs,
+                detail,
+            } => {
+                return HttpResponse::build(self.status_code())
+                    .insert_header((actix_web::http::header::RETRY_AFTER, *retry_after_secs))
                     .json(ErrorBody {
                         error: self.to_string(),
                         detail: detail.clone(),

@@ -6,6 +6,9 @@
 
 pub mod auth;
 pub mod error;
+pub mod headers;
+pub mod limits;
+pub mod logging;
 pub mod openapi;
 pub mod page;
 pub mod params;
@@ -20,15 +23,16 @@ use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, Condition, DefaultHeaders};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, http, web};
 use tracing_actix_web::TracingLogger;
 
-use crate::config::{DEFAULT_LOG_FILTER, SHUTDOWN_TIMEOUT_SECS, ServeArgs};
+use crate::config::{SHUTDOWN_TIMEOUT_SECS, ServeArgs};
 use crate::domain::Dataset;
 use crate::load::{LoadError, load_areas, read_types};
 use crate::store::{Store, StoreError};
 pub use error::AppError;
+pub use limits::Limits;
 pub use routes::web::PageConfig;
 pub use state::{AppState, Snapshot, SnapshotError};
 
@@ -52,6 +56,8 @@ pub struct ServerSettings {
     pub workers: Option<usize>,
     /// The live store behind the submission routes; without one they answer 503 (read-only servers in tests).
     pub store: Option<Arc<Store>>,
+    /// Writes one account may make per minute; [`limits::DEFAULT_WRITES_PER_MINUTE`] when `None`.
+    pub writes_per_minute: Option<u32>,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -113,30 +119,34 @@ pub fn serve(
     let origins = settings.cors_origins.clone();
     let static_dir = settings.static_dir.clone();
     let store = settings.store.clone().map(web::Data::from);
+    // One set of limiters for every worker, so a client cannot multiply its budget by the worker count.
+    let limits = web::Data::new(Limits::new(
+        settings
+            .writes_per_minute
+            .unwrap_or(limits::DEFAULT_WRITES_PER_MINUTE),
+    ));
     let mut server = HttpServer::new(move || {
         let mut app =
             App::new()
                 .app_data(state.clone())
                 .app_data(page.clone())
+                .app_data(limits.clone())
                 .app_data(web::QueryConfig::default().error_handler(|error, _req| {
                     AppError::MalformedQuery(error.to_string()).into()
                 }))
                 .app_data(
                     web::PathConfig::default()
                         .error_handler(|error, _req| AppError::NotFound(error.to_string()).into()),
-                )
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(MAX_BODY_BYTES)
-                        .error_handler(|error, _req| json_error(error).into()),
                 );
         if let Some(store) = &store {
             app = app.app_data(store.clone());
         }
-        app.wrap(Compress::default())
+        app.wrap(from_fn(headers::head_as_get))
+            .wrap(Compress::default())
+            .wrap(from_fn(headers::security_headers))
             .wrap(DefaultHeaders::new().add((http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
             .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<logging::PrivateRootSpan>::new())
             .configure(routes::api)
             .configure(routes::store_api)
             .configure(|cfg| routes::web::web_routes(cfg, static_dir.as_deref()))
@@ -149,35 +159,16 @@ pub fn serve(
     Ok(server.listen(listener)?.run())
 }
 
-/// A request body that could not be read as the JSON a route expects.
-fn json_error(error: actix_web::error::JsonPayloadError) -> AppError {
-    use actix_web::error::JsonPayloadError as E;
-    match error {
-        E::Overflow { .. } | E::OverflowKnownLength { .. } => AppError::PayloadTooLarge(format!(
-            "request bodies are limited to {} KiB",
-            MAX_BODY_BYTES / 1024
-        )),
-        E::ContentType => {
-            AppError::MalformedBody("send the body as `Content-Type: application/json`".into())
-        }
-        // serde's message names the field: "unknown field `colour`, expected one of …".
-        E::Deserialize(error) if error.is_data() => {
-            AppError::Unprocessable(vec![("body".into(), error.to_string())])
-        }
-        other => AppError::MalformedBody(other.to_string()),
-    }
-}
-
 /// `gapmap serve`: loads the data, analyses it, and serves it until SIGTERM or SIGINT.
 pub fn run_server(args: ServeArgs) -> Result<(), String> {
-    init_tracing();
+    logging::init_tracing();
     run(args).map_err(|e| e.to_string())
 }
 
 fn run(args: ServeArgs) -> Result<(), ServeError> {
     let started = std::time::Instant::now();
     let paths = args.data.paths();
-    let store = Arc::new(Store::open(&args.data_dir)?);
+    let store = Arc::new(Store::open(&args.data_dir)?.with_max_pending(args.max_pending));
     if let Some(seeded) = store.seed_if_empty(&paths)? {
         tracing::info!(?seeded, services = %paths.services.display(), "empty database seeded");
     }
@@ -225,6 +216,7 @@ fn run(args: ServeArgs) -> Result<(), ServeError> {
         static_dir: args.static_dir.clone(),
         workers: args.workers,
         store: Some(store),
+        writes_per_minute: Some(args.writes_per_minute),
     };
     tracing::info!(
         address = %listener.local_addr().map_or_else(|_| args.bind.clone(), |a| a.to_string()),
@@ -242,17 +234,4 @@ fn run(args: ServeArgs) -> Result<(), ServeError> {
             .await
             .map_err(io("the server stopped with an error"))
     })
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
-    // Logs go to stderr: stdout is the command's output (and `cli::run` holds its lock while a command runs, so
-    // worker threads logging to stdout would block forever). A second initialisation keeps the first subscriber.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        // One line per request when its span closes, with its fields, status and timing.
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(std::io::stderr)
-        .try_init();
 }

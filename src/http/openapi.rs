@@ -308,6 +308,10 @@ pub struct TypeEntry {
     capacity_unit: String,
     /// Travel catchment, km.
     catchment_km: f64,
+    /// `confidential_required` (every site's position is withheld) or `exact_allowed`.
+    location_policy: String,
+    /// The largest capacity one site may declare, in `capacity_unit`.
+    capacity_max: f64,
     rate_per: f64,
     /// Number of sites of the type.
     sites: u64,

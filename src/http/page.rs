@@ -10,6 +10,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use rust_embed::{Embed, EmbeddedFile};
 
+use super::headers::CONTENT_SECURITY_POLICY;
+
 /// gapmap's own page files.
 #[derive(Embed)]
 #[folder = "web/"]
@@ -27,12 +29,6 @@ struct Page;
 #[include = "leaflet.markercluster/dist/leaflet.markercluster.js"]
 #[include = "leaflet.markercluster/dist/MarkerCluster.css"]
 struct Vendor;
-
-/// Scripts, styles and data from this server only; images also from https tile servers the operator configures.
-/// Inline `style` is needed by Leaflet, which positions map panes with style attributes.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
-     form-action 'self'; frame-ancestors 'none'";
 
 /// Registers the map (`/`), the other pages (`/providers.html`) and their assets (`/css/…`, `/js/…`, `/vendor/…`).
 pub fn configure(cfg: &mut web::ServiceConfig) {

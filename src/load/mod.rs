@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 pub use boundaries::{Boundary, read_boundaries};
 pub use population::{BasisRow, read_population};
 pub use services::{SERVICE_COLUMNS, ServiceRecord, parse_service, read_services};
+
 pub use types::read_types;
 
 use crate::domain::{Area, Dataset, Subject};
@@ -218,6 +219,50 @@ pub fn load_dataset(paths: &DataPaths) -> Result<Dataset, LoadError> {
                 .collect(),
         )
     })
+}
+
+/// What a spreadsheet reads as the start of a formula when a cell begins with it.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+fn is_plain_number(cell: &str) -> bool {
+    cell.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        && cell.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// A cell as gapmap writes it to every CSV export: text that a spreadsheet would run as a formula (it begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a plain number such as `-0.12`) gets a leading `'`,
+/// which spreadsheets show as text and do not display. [`formula_unguarded`] undoes it on import.
+///
+/// ```
+/// use gapmap::load::formula_guarded;
+/// assert_eq!(formula_guarded("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(formula_guarded("+44 20 7946 0000"), "'+44 20 7946 0000");
+/// assert_eq!(formula_guarded("-0.1278"), "-0.1278");
+/// assert_eq!(formula_guarded("Havens"), "Havens");
+/// ```
+pub fn formula_guarded(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some(first) if FORMULA_STARTS.contains(&first) && !is_plain_number(cell) => {
+            format!("'{cell}").into()
+        }
+        _ => cell.into(),
+    }
+}
+
+/// A cell read from a listings file with the guard of [`formula_guarded`] removed, so an exported file imports
+/// unchanged: a leading `'` followed by a formula's first character is dropped.
+///
+/// ```
+/// use gapmap::load::formula_unguarded;
+/// assert_eq!(formula_unguarded("'+44 20 7946 0000"), "+44 20 7946 0000");
+/// assert_eq!(formula_unguarded("'Tis a name"), "'Tis a name");
+/// ```
+pub fn formula_unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
 }
 
 /// Records read from a CSV, each with its 1-based line, and the problems of the rows that could not be read.

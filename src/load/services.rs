@@ -70,6 +70,57 @@ pub struct ServiceRecord {
 }
 
 impl ServiceRecord {
+    /// The value of one column, by its name in [`SERVICE_COLUMNS`].
+    pub fn field(&self, column: &str) -> Option<&str> {
+        let value = match column {
+            "id" => &self.id,
+            "name" => &self.name,
+            "provider" => &self.provider,
+            "type" => &self.service_type,
+            "lat" => &self.lat,
+            "lon" => &self.lon,
+            "location_precision" => &self.location_precision,
+            "serves" => &self.serves,
+            "capacity" => &self.capacity,
+            "specialisms" => &self.specialisms,
+            "setting" => &self.setting,
+            "phone" => &self.phone,
+            "website" => &self.website,
+            "last_verified" => &self.last_verified,
+            "source" => &self.source,
+            _ => return None,
+        };
+        Some(value)
+    }
+
+    /// Every column's value, in [`SERVICE_COLUMNS`] order.
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        SERVICE_COLUMNS
+            .iter()
+            .map(|column| self.field(column).unwrap_or_default())
+    }
+
+    /// The same record with `change` applied to every field.
+    pub fn map_fields(&self, change: impl Fn(&str) -> String) -> Self {
+        Self {
+            id: change(&self.id),
+            name: change(&self.name),
+            provider: change(&self.provider),
+            service_type: change(&self.service_type),
+            lat: change(&self.lat),
+            lon: change(&self.lon),
+            location_precision: change(&self.location_precision),
+            serves: change(&self.serves),
+            capacity: change(&self.capacity),
+            specialisms: change(&self.specialisms),
+            setting: change(&self.setting),
+            phone: change(&self.phone),
+            website: change(&self.website),
+            last_verified: change(&self.last_verified),
+            source: change(&self.source),
+        }
+    }
+
     /// The record of an existing service (the inverse of [`parse_service`]).
     pub fn from_service(service: &Service) -> Self {
         Self {
@@ -269,6 +320,7 @@ pub fn read_services(path: &Path) -> Result<(Vec<Service>, Vec<u64>), LoadError>
     let mut services = Vec::with_capacity(records.len());
     let mut lines = Vec::with_capacity(records.len());
     for (line, record) in records {
+        let record = record.map_fields(|cell| super::formula_unguarded(cell).to_owned());
         match parse_service(&record) {
             Ok(service) => {
                 services.push(service);

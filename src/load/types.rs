@@ -1,15 +1,16 @@
 //! Reads the service taxonomy: `type,label,benchmark_value,benchmark_per,benchmark_basis,capacity_unit,
-//! catchment_km,benchmark_source`. Benchmarks are data, not code.
+//! catchment_km,benchmark_source,location_policy,capacity_max`. Benchmarks, location policies and capacity limits
+//! are data, not code.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::{LoadError, LoadProblem, read_text};
-use crate::domain::{Benchmark, ServiceType};
+use crate::domain::{Benchmark, LocationPolicy, ServiceType};
 
 /// The taxonomy's columns.
-pub const TYPE_COLUMNS: [&str; 8] = [
+pub const TYPE_COLUMNS: [&str; 10] = [
     "type",
     "label",
     "benchmark_value",
@@ -18,6 +19,8 @@ pub const TYPE_COLUMNS: [&str; 8] = [
     "capacity_unit",
     "catchment_km",
     "benchmark_source",
+    "location_policy",
+    "capacity_max",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -31,6 +34,8 @@ struct TypeRecord {
     capacity_unit: String,
     catchment_km: String,
     benchmark_source: String,
+    location_policy: String,
+    capacity_max: String,
 }
 
 /// Reads and checks the taxonomy. Returns the types and the 1-based line each came from.
@@ -95,6 +100,20 @@ pub fn read_types(path: &Path) -> Result<(Vec<ServiceType>, Vec<u64>), LoadError
             );
             0.0
         });
+        let location_policy = LocationPolicy::parse(&record.location_policy).unwrap_or_else(|e| {
+            problem("location_policy", e);
+            LocationPolicy::ConfidentialRequired
+        });
+        let capacity_max = number(&record.capacity_max).unwrap_or_else(|| {
+            problem(
+                "capacity_max",
+                format!(
+                    "`{}` is not a positive number: give the largest capacity one site may have",
+                    record.capacity_max
+                ),
+            );
+            0.0
+        });
         if record.benchmark_basis.trim().is_empty() {
             problem(
                 "benchmark_basis",
@@ -108,6 +127,8 @@ pub fn read_types(path: &Path) -> Result<(Vec<ServiceType>, Vec<u64>), LoadError
             basis: record.benchmark_basis.trim().to_owned(),
             capacity_unit: record.capacity_unit.trim().to_owned(),
             catchment_km,
+            location_policy,
+            capacity_max,
         });
         lines.push(line);
     }

@@ -1,27 +1,43 @@
 //! Accounts and their API tokens.
 //!
-//! A token reads `gm_<account id>_<64 hex digits>`: the id finds the account, and one argon2id check of the secret
-//! (32 random bytes) proves it. Only the salted argon2id hash of the secret is stored; the token is shown once, when
-//! the account is made. Nothing is cached, so an account added or revoked by another process counts at once.
+//! A token reads `gm_<account id>_<64 hex digits>`: the id finds the account, and the SHA-256 digest of the secret
+//! (32 random bytes), compared in constant time, proves it. Only the digest is stored; the token is shown once,
+//! when the account is made. Nothing is cached, so an account added or revoked by another process counts at once.
+//!
+//! Why SHA-256 and not a password hash: argon2id and its kin are slow on purpose, to make guessing a
+//! *low-entropy* password costly. A 256-bit random secret cannot be guessed however fast the hash, so slowness
+//! buys nothing — and it cost every request with a bad token ~35 ms of CPU and ~19 MiB of memory, which let one
+//! anonymous client exhaust the server. Digests written by earlier releases (argon2id PHC strings) are still
+//! accepted, checked one at a time, and replaced by a SHA-256 digest the first time their token is used.
 
 use std::fmt;
 use std::str::FromStr;
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use std::sync::{Mutex, PoisonError};
+
+use argon2::password_hash::PasswordVerifier;
 use argon2::{Argon2, PasswordHash};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::{
     Store, StoreError, UnknownName, clean_text, now, optional_timestamp, parsed, timestamp,
 };
+use crate::domain::disclosure::Reader;
 use crate::load::services::MAX_TEXT_CHARS;
 
 /// Random bytes in a token's secret.
 const SECRET_BYTES: usize = 32;
 /// What every token starts with, so a leaked one is easy to recognise (and to scan for).
 const TOKEN_PREFIX: &str = "gm_";
+/// What a stored SHA-256 token digest starts with; anything else is an earlier release's argon2id string.
+const DIGEST_PREFIX: &str = "sha256:";
+/// Serialises checks of earlier releases' argon2id digests, so that however many requests name such an account,
+/// at most one ~19 MiB argon2id check runs at a time.
+static LEGACY_CHECK: Mutex<()> = Mutex::new(());
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,6 +117,16 @@ impl Account {
     /// Whether it has been revoked.
     pub fn is_revoked(&self) -> bool {
         self.revoked_at.is_some()
+    }
+
+    /// Who this account is to the disclosure rule ([`crate::domain::disclosure`]).
+    pub fn reader(&self) -> Reader<'_> {
+        match (self.role, &self.organisation) {
+            (Role::Reviewer | Role::Admin, _) => Reader::Reviewer,
+            (Role::Provider, Some(organisation)) => Reader::Provider { organisation },
+            // A provider always has an organisation (the schema checks it); without one it sees what anyone does.
+            (Role::Provider, None) => Reader::Public,
+        }
     }
 
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
@@ -197,11 +223,7 @@ impl Store {
         let mut secret = [0u8; SECRET_BYTES];
         rand::fill(&mut secret[..]);
         let secret = hex(&secret);
-        // Hashing is deliberately slow; do it before taking the write lock.
-        let hash = Argon2::default()
-            .hash_password(secret.as_bytes())
-            .map_err(|e| StoreError::Hash(e.to_string()))?
-            .to_string();
+        let hash = digest(&secret);
 
         let account = self.write(|tx| {
             if let Some(name) = &name {
@@ -267,7 +289,8 @@ impl Store {
     }
 
     /// The account a bearer token belongs to, if the token is genuine and the account not revoked. Costs one
-    /// argon2id verification (tens of milliseconds), done without holding any lock.
+    /// SHA-256 digest and one database read; a token of an account made by an earlier release costs one argon2id
+    /// check (one at a time across the process), after which its digest is upgraded.
     pub fn authenticate(&self, token: &str) -> Result<Account, AuthError> {
         let (id, secret) = split_token(token).ok_or(AuthError::Malformed)?;
         let found = self.read(|conn| {
@@ -280,15 +303,39 @@ impl Store {
             .map_err(StoreError::from)
         })?;
         let (account, stored) = found.ok_or(AuthError::UnknownAccount)?;
-        let hash = PasswordHash::new(&stored)
-            .map_err(|e| StoreError::Corrupt(format!("token hash of account {id}: {e}")))?;
-        Argon2::default()
-            .verify_password(secret.as_bytes(), &hash)
-            .map_err(|_| AuthError::WrongSecret)?;
+        if stored.starts_with(DIGEST_PREFIX) {
+            let genuine: bool = digest(secret).as_bytes().ct_eq(stored.as_bytes()).into();
+            if !genuine {
+                return Err(AuthError::WrongSecret);
+            }
+        } else {
+            self.check_legacy_digest(id, secret, &stored)?;
+        }
         if account.is_revoked() {
             return Err(AuthError::Revoked);
         }
         Ok(account)
+    }
+
+    /// Checks `secret` against an earlier release's argon2id string and, when it matches, replaces the string by
+    /// the secret's SHA-256 digest (only if nobody changed it meanwhile).
+    fn check_legacy_digest(&self, id: i64, secret: &str, stored: &str) -> Result<(), AuthError> {
+        let hash = PasswordHash::new(stored)
+            .map_err(|e| StoreError::Corrupt(format!("token hash of account {id}: {e}")))?;
+        {
+            let _one_at_a_time = LEGACY_CHECK.lock().unwrap_or_else(PoisonError::into_inner);
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &hash)
+                .map_err(|_| AuthError::WrongSecret)?;
+        }
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE accounts SET token_hash = ?2 WHERE id = ?1 AND token_hash = ?3",
+                params![id, digest(secret), stored],
+            )
+        })
+        .map_err(StoreError::from)?;
+        Ok(())
     }
 }
 
@@ -318,6 +365,11 @@ fn split_token(token: &str) -> Option<(i64, &str)> {
     Some((id.parse().ok()?, secret))
 }
 
+/// The stored form of a token's secret: `sha256:` and the lowercase hex SHA-256 of its text.
+fn digest(secret: &str) -> String {
+    format!("{DIGEST_PREFIX}{}", hex(&Sha256::digest(secret.as_bytes())))
+}
+
 /// Lowercase hexadecimal.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -344,6 +396,15 @@ mod tests {
     #[test]
     fn hex_is_two_lowercase_digits_per_byte() {
         assert_eq!(hex(&[0, 15, 255]), "000fff");
+    }
+
+    #[test]
+    fn digests_are_sha256_of_the_secret_text() {
+        // SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        assert_eq!(
+            digest("abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

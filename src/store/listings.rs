@@ -46,25 +46,7 @@ pub struct ImportSummary {
 
 /// The value of one CSV column of a record, by its column name (see [`load::SERVICE_COLUMNS`]).
 pub fn field_value<'a>(record: &'a ServiceRecord, field: &str) -> Option<&'a str> {
-    let value = match field {
-        "id" => &record.id,
-        "name" => &record.name,
-        "provider" => &record.provider,
-        "type" => &record.service_type,
-        "lat" => &record.lat,
-        "lon" => &record.lon,
-        "location_precision" => &record.location_precision,
-        "serves" => &record.serves,
-        "capacity" => &record.capacity,
-        "specialisms" => &record.specialisms,
-        "setting" => &record.setting,
-        "phone" => &record.phone,
-        "website" => &record.website,
-        "last_verified" => &record.last_verified,
-        "source" => &record.source,
-        _ => return None,
-    };
-    Some(value)
+    record.field(field)
 }
 
 const LISTING_COLUMNS: &str = "id, name, provider, service_type, lat, lon, location_precision, serves, \

@@ -6,7 +6,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`. Append only: never edit one that has shipped.
-const MIGRATIONS: &[&str] = &[V1_INITIAL];
+const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_REQUEST_DIGEST];
 
 /// Accounts, current listings, submissions, the audit log and the dataset version.
 const V1_INITIAL: &str = "
@@ -98,6 +98,12 @@ CREATE TABLE dataset (
     version INTEGER NOT NULL
 );
 INSERT INTO dataset (id, version) VALUES (1, 0);
+";
+
+/// A fingerprint of each submission's request, so that an `Idempotency-Key` reused with a different body is
+/// refused instead of silently answered with the first submission. Rows from before it have none.
+const V2_REQUEST_DIGEST: &str = "
+ALTER TABLE submissions ADD COLUMN request_digest TEXT;
 ";
 
 /// The schema version this build writes.

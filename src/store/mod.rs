@@ -31,7 +31,7 @@ pub use accounts::{Account, AuthError, NewAccount, Role, Token};
 pub use audit::{Actor, Version};
 pub use fields::ListingFields;
 pub use listings::{DEFAULT_STALE_MONTHS, ImportSummary, Listing, Snapshot, field_value, is_stale};
-pub use review::{FieldDiff, MAX_COMMENT_CHARS};
+pub use review::{Approval, FieldDiff, MAX_COMMENT_CHARS, Review, ReviewWarning};
 pub use submissions::{Submission, SubmissionKind, SubmissionRequest, SubmissionStatus, Submitted};
 
 /// Default directory of the database, relative to the working directory.
@@ -42,6 +42,8 @@ pub const DATABASE_FILE: &str = "gapmap.db";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Idle read connections kept for reuse.
 const MAX_IDLE_READERS: usize = 4;
+/// How many submissions one account may have awaiting review at once, unless configured otherwise.
+pub const DEFAULT_MAX_PENDING: usize = 50;
 
 /// Everything that can go wrong in the store. The HTTP layer maps each variant to one status.
 #[derive(Debug, thiserror::Error)]
@@ -68,9 +70,6 @@ pub enum StoreError {
     /// A stored row cannot be read back: a bug or a hand-edited database.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
-    /// Hashing a token failed.
-    #[error("cannot hash the token: {0}")]
-    Hash(String),
     /// A dataset file for seeding or import is invalid.
     #[error("{0}")]
     Load(#[from] LoadError),
@@ -86,6 +85,9 @@ pub enum StoreError {
     /// The request clashes with the current state (the id exists, already decided, the listing has moved on).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The account already has as many pending submissions as it may.
+    #[error("too many pending submissions: {0}")]
+    TooManyPending(String),
 }
 
 fn describe(problems: &[FieldProblem]) -> String {
@@ -108,23 +110,38 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    max_pending: usize,
 }
 
 impl Store {
     /// Opens (creating if needed) `<data_dir>/gapmap.db` and brings its schema up to date, in one transaction.
+    /// A data directory it creates is readable by its owner only (0700), and so is a database file it creates
+    /// (0600; SQLite gives the WAL and shared-memory files the database file's permissions): the database holds
+    /// confidential positions and token digests.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+        let data_dir_error = |source| StoreError::DataDir {
             path: data_dir.to_owned(),
             source,
-        })?;
+        };
+        create_private_dir(data_dir).map_err(data_dir_error)?;
         let path = data_dir.join(DATABASE_FILE);
+        create_private_file(&path).map_err(data_dir_error)?;
         let mut writer = connect(&path)?;
         migrations::migrate(&mut writer)?;
         Ok(Self {
             path,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            max_pending: DEFAULT_MAX_PENDING,
         })
+    }
+
+    /// The same store, letting each account have at most `max_pending` submissions awaiting review.
+    pub fn with_max_pending(self, max_pending: usize) -> Self {
+        Self {
+            max_pending,
+            ..self
+        }
     }
 
     /// The database file.
@@ -183,6 +200,30 @@ impl Store {
             idle.push(conn);
         }
         result
+    }
+}
+
+/// Creates `dir` and its missing parents, the last with mode 0700 (owner only). An existing directory is left as
+/// it is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates an empty `path` with mode 0600 (owner only) if it does not exist, so that SQLite opens a file with
+/// those permissions instead of creating one under the process's umask.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -2,16 +2,17 @@
 //! dataset version in one transaction; rejecting records why. Nobody decides on their own organisation's
 //! submissions, and a decision is final.
 
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 use serde::Serialize;
 
 use super::audit::{self, Entry};
-use super::listings::{self, bump_dataset_version, field_value};
-use super::submissions::submission;
+use super::listings::{self, Listing, bump_dataset_version, field_value};
+use super::submissions::{check, id_free_for, submission};
 use super::{
     Account, Store, StoreError, Submission, SubmissionKind, SubmissionStatus, clean_text, now,
 };
-use crate::load::SERVICE_COLUMNS;
+use crate::domain::{Dataset, LocationPrecision};
+use crate::load::{SERVICE_COLUMNS, ServiceRecord};
 
 /// Longest reviewer comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -29,18 +30,90 @@ pub struct FieldDiff {
     pub changed: bool,
 }
 
+/// What a reviewer sends with an approval.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Approval<'a> {
+    /// Why, optionally (at most [`MAX_COMMENT_CHARS`] characters).
+    pub comment: Option<&'a str>,
+    /// The reviewer has seen the [`ReviewWarning::ConfidentialToExact`] warning and means to publish the
+    /// position; without it such an approval is refused.
+    pub acknowledge_exact_position: bool,
+}
+
+impl<'a> Approval<'a> {
+    /// An approval with an optional comment and no acknowledgement.
+    pub fn with_comment(comment: Option<&'a str>) -> Self {
+        Self {
+            comment,
+            acknowledge_exact_position: false,
+        }
+    }
+}
+
+/// Something a reviewer must know before approving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ReviewWarning {
+    /// The submission makes `exact` — public — the position of a listing that is, or once was, confidential.
+    ConfidentialToExact {
+        /// In plain words, for the reviewer.
+        message: String,
+    },
+}
+
+/// A submission as a reviewer (or its submitter) opens it: the submission, the current listing it would change,
+/// and the warnings approving it carries. The caller decides what of it the reader may see
+/// ([`crate::domain::disclosure`]).
+#[derive(Debug, Clone)]
+pub struct Review {
+    /// The submission.
+    pub submission: Submission,
+    /// The listing as it is now; `None` when it does not exist (new, or closed since).
+    pub current: Option<Listing>,
+    /// What approving it would do that needs acknowledging.
+    pub warnings: Vec<ReviewWarning>,
+}
+
+impl FieldDiff {
+    /// `proposed` beside `current`, field by field in CSV column order. A closure proposes nothing.
+    pub fn between(current: Option<&ServiceRecord>, proposed: Option<&ServiceRecord>) -> Vec<Self> {
+        SERVICE_COLUMNS
+            .iter()
+            .map(|&field| {
+                let current = current
+                    .and_then(|r| field_value(r, field))
+                    .map(str::to_owned);
+                let proposed = proposed
+                    .and_then(|r| field_value(r, field))
+                    .map(str::to_owned);
+                FieldDiff {
+                    field,
+                    changed: current != proposed,
+                    current,
+                    proposed,
+                }
+            })
+            .collect()
+    }
+}
+
 impl Store {
     /// Approves a pending submission: in one transaction the listing changes, the audit log gains the new
     /// version, the dataset version goes up and the submission is marked approved. Refused for non-reviewers,
-    /// for a reviewer of the submitter's organisation, for a decided submission, and (as a conflict) when the
-    /// listing has changed since the proposal was made, so an approval never silently undoes another.
+    /// for a reviewer of the submitter's organisation, for a decided submission, (as a conflict) when the
+    /// listing has changed since the proposal was made, so an approval never silently undoes another, when the
+    /// record breaks the rules of `reference` as they are now (a type's location policy or capacity limit may
+    /// have changed since it was submitted), and when it publishes the position of a listing that is or was
+    /// confidential without [`Approval::acknowledge_exact_position`].
     pub fn approve(
         &self,
         reviewer: &Account,
         submission_id: i64,
-        comment: Option<&str>,
+        approval: &Approval<'_>,
+        reference: &Dataset,
     ) -> Result<Submission, StoreError> {
-        let comment = comment
+        let comment = approval
+            .comment
             .filter(|c| !c.trim().is_empty())
             .map(|c| clean_text("comment", c, MAX_COMMENT_CHARS, true))
             .transpose()?;
@@ -65,6 +138,24 @@ impl Store {
                         pending.listing_id
                     ),
                 }));
+            }
+            if pending.kind != SubmissionKind::Closure {
+                check(&pending.proposed, reference)?;
+            }
+            if pending.kind == SubmissionKind::New {
+                id_free_for(tx, &pending.listing_id, &pending.organisation)?;
+            }
+            let warnings = review_warnings(tx, &pending, current.as_ref())?;
+            if !warnings.is_empty() && !approval.acknowledge_exact_position {
+                return Err(StoreError::invalid(
+                    "acknowledge_exact_position",
+                    format!(
+                        "approving submission {} publishes the exact position of `{}`, which is or was \
+                         confidential; if that is intended, approve again with \
+                         \"acknowledge_exact_position\": true",
+                        pending.id, pending.listing_id
+                    ),
+                ));
             }
             listings::apply(tx, pending.kind, &pending.proposed)?;
             audit::append(
@@ -104,32 +195,73 @@ impl Store {
         })
     }
 
-    /// A submission field by field beside the current listing, in CSV column order.
+    /// A submission field by field beside the current listing, in CSV column order, unfiltered: for callers that
+    /// apply the disclosure rule themselves.
     pub fn diff(&self, submission_id: i64) -> Result<Vec<FieldDiff>, StoreError> {
-        self.read(|conn| {
-            let found = submission(conn, submission_id)?;
-            let current = listings::listing(conn, &found.listing_id)?;
-            let proposed = (found.kind != SubmissionKind::Closure).then_some(&found.proposed);
-            Ok(SERVICE_COLUMNS
-                .iter()
-                .map(|&field| {
-                    let current = current
-                        .as_ref()
-                        .and_then(|l| field_value(&l.record, field))
-                        .map(str::to_owned);
-                    let proposed = proposed
-                        .and_then(|r| field_value(r, field))
-                        .map(str::to_owned);
-                    FieldDiff {
-                        field,
-                        changed: current != proposed,
-                        current,
-                        proposed,
-                    }
-                })
-                .collect())
-        })
+        let review = self.read(|conn| review(conn, submission_id))?;
+        let proposed = (review.submission.kind != SubmissionKind::Closure)
+            .then_some(&review.submission.proposed);
+        Ok(FieldDiff::between(
+            review.current.as_ref().map(|l| &l.record),
+            proposed,
+        ))
     }
+
+    /// One submission, if `viewer` may see it (see [`Store::submission`]), with the current listing and the
+    /// warnings approving it would carry, read together.
+    pub fn review(&self, viewer: &Account, submission_id: i64) -> Result<Review, StoreError> {
+        self.submission(viewer, submission_id)?;
+        self.read(|conn| review(conn, submission_id))
+    }
+}
+
+fn review(conn: &Connection, submission_id: i64) -> Result<Review, StoreError> {
+    let submission = submission(conn, submission_id)?;
+    let current = listings::listing(conn, &submission.listing_id)?;
+    let warnings = if submission.status == SubmissionStatus::Pending {
+        review_warnings(conn, &submission, current.as_ref())?
+    } else {
+        Vec::new()
+    };
+    Ok(Review {
+        submission,
+        current,
+        warnings,
+    })
+}
+
+/// The warnings approving `pending` carries: whether it makes public the position of a listing whose current
+/// version, or any earlier one, is confidential.
+fn review_warnings(
+    conn: &Connection,
+    pending: &Submission,
+    current: Option<&Listing>,
+) -> Result<Vec<ReviewWarning>, StoreError> {
+    let confidential = |record: &ServiceRecord| {
+        LocationPrecision::parse(&record.location_precision) != Ok(LocationPrecision::Exact)
+    };
+    if pending.kind == SubmissionKind::Closure || confidential(&pending.proposed) {
+        return Ok(Vec::new());
+    }
+    let now_confidential = current.is_some_and(|l| confidential(&l.record));
+    let ever_confidential: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE listing_id = ?1
+                        AND json_extract(record, '$.location_precision') IS NOT 'exact')",
+        [&pending.listing_id],
+        |row| row.get(0),
+    )?;
+    Ok(if now_confidential || ever_confidential {
+        vec![ReviewWarning::ConfidentialToExact {
+            message: format!(
+                "`{}` is {} confidential: approving this publishes its exact position on the map and in every \
+                 export. Approve only if the service has confirmed its address may be public.",
+                pending.listing_id,
+                if now_confidential { "now" } else { "was once" }
+            ),
+        }]
+    } else {
+        Vec::new()
+    })
 }
 
 /// The submission `reviewer` is about to decide, once the reviewer rules pass.

@@ -187,14 +187,40 @@ impl Store {
             .map(|k| clean_text("idempotency_key", k, MAX_TEXT_CHARS, false))
             .transpose()?;
         let listing_id = request.listing_id.trim();
+        let request_digest = request_digest(request)?;
         self.write(|tx| {
             if let Some(key) = &key
-                && let Some(earlier) = by_idempotency_key(tx, account.id, key)?
+                && let Some((earlier, earlier_digest)) = by_idempotency_key(tx, account.id, key)?
             {
+                // Rows from before digests were kept are matched on what they recorded.
+                let same = earlier_digest.map_or(
+                    earlier.kind == request.kind && earlier.listing_id == listing_id,
+                    |d| d == request_digest,
+                );
+                if !same {
+                    return Err(StoreError::invalid(
+                        "Idempotency-Key",
+                        format!(
+                            "this key was used for submission {} with a different request; use a new key for a \
+                             new request",
+                            earlier.id
+                        ),
+                    ));
+                }
                 return Ok(Submitted {
                     submission: earlier,
                     replayed: true,
                 });
+            }
+            let pending = pending_count(tx, account.id)?;
+            if pending >= self.max_pending {
+                return Err(StoreError::TooManyPending(format!(
+                    "this account has {pending} submissions awaiting review, the most it may have at once; \
+                     wait for a reviewer to decide on some"
+                )));
+            }
+            if request.kind == SubmissionKind::New {
+                id_free_for(tx, listing_id, &organisation)?;
             }
             let current = listings::listing(tx, listing_id)?;
             let (proposed, base_version) = match (request.kind, current) {
@@ -257,8 +283,8 @@ impl Store {
                 serde_json::to_string(&proposed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let id: i64 = tx.query_row(
                 "INSERT INTO submissions (kind, listing_id, organisation, submitted_by, payload,
-                                          base_version, created_at, idempotency_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                                          base_version, created_at, idempotency_key, request_digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
                 params![
                     request.kind.as_str(),
                     listing_id,
@@ -268,6 +294,7 @@ impl Store {
                     base_version,
                     now(),
                     key,
+                    request_digest,
                 ],
                 |row| row.get(0),
             )?;
@@ -319,8 +346,61 @@ impl Store {
     }
 }
 
+/// Refuses (409) a new listing whose id is or was used by another organisation's listing, so that an id can
+/// neither be squatted nor taken over with its history. An organisation may reopen its own closed listing.
+pub(super) fn id_free_for(
+    conn: &Connection,
+    listing_id: &str,
+    organisation: &str,
+) -> Result<(), StoreError> {
+    if let Some(current) = listings::listing(conn, listing_id)? {
+        return Err(StoreError::Conflict(
+            if current.record.provider == organisation {
+                format!("listing `{listing_id}` already exists; submit a change instead")
+            } else {
+                format!("listing id `{listing_id}` is taken; choose another id")
+            },
+        ));
+    }
+    let others: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE listing_id = ?1
+                        AND json_extract(record, '$.provider') IS NOT ?2)",
+        params![listing_id, organisation],
+        |row| row.get(0),
+    )?;
+    if others {
+        return Err(StoreError::Conflict(format!(
+            "listing id `{listing_id}` was used by another organisation's listing and cannot be reused; choose \
+             another id"
+        )));
+    }
+    Ok(())
+}
+
+/// A stable fingerprint of a request (SHA-256 of its JSON, whose field order is fixed by the type).
+fn request_digest(request: &SubmissionRequest) -> Result<String, StoreError> {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(request).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Sha256::digest(&json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+fn pending_count(conn: &Connection, account: i64) -> Result<usize, StoreError> {
+    let count: i64 = conn.query_row(
+        "SELECT count(*) FROM submissions WHERE submitted_by = ?1 AND status = 'pending'",
+        [account],
+        |row| row.get(0),
+    )?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
 /// Checks a proposed record as `gapmap validate` would and returns it in canonical text.
-fn check(record: &ServiceRecord, reference: &Dataset) -> Result<ServiceRecord, StoreError> {
+pub(super) fn check(
+    record: &ServiceRecord,
+    reference: &Dataset,
+) -> Result<ServiceRecord, StoreError> {
     let service = parse_service(record).map_err(StoreError::Invalid)?;
     let canonical = ServiceRecord::from_service(&service);
     let problems = cross_check(reference, service);
@@ -358,19 +438,20 @@ pub(super) fn submission(conn: &Connection, id: i64) -> Result<Submission, Store
     .ok_or_else(|| StoreError::NotFound(format!("no submission {id}")))
 }
 
+/// The submission this account made with this idempotency key, with its request digest.
 fn by_idempotency_key(
     conn: &Connection,
     account: i64,
     key: &str,
-) -> Result<Option<Submission>, StoreError> {
+) -> Result<Option<(Submission, Option<String>)>, StoreError> {
     Ok(conn
         .query_row(
             &format!(
-                "SELECT {SUBMISSION_COLUMNS} FROM submissions
+                "SELECT {SUBMISSION_COLUMNS}, request_digest FROM submissions
                  WHERE submitted_by = ?1 AND idempotency_key = ?2"
             ),
             params![account, key],
-            submission_from_row,
+            |row| Ok((submission_from_row(row)?, row.get("request_digest")?)),
         )
         .optional()?)
 }

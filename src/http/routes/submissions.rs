@@ -6,13 +6,16 @@ use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::domain::Dataset;
-use crate::http::auth::{Authenticated, store};
+use crate::domain::disclosure::View;
+use crate::http::auth::{Authenticated, json_body, store};
 use crate::http::error::{AppError, ErrorBody, InvalidBody};
 use crate::http::state::AppState;
-use crate::store::{Store, SubmissionRequest, SubmissionStatus, Version};
+use crate::http::views::history::public_history;
+use crate::http::views::submissions::{review_view, submission_view};
+use crate::store::{Approval, Store, SubmissionRequest, SubmissionStatus};
 
 /// Longest `Idempotency-Key` accepted, in characters.
 const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
@@ -33,6 +36,11 @@ pub struct Decision {
     /// Why; required to reject, optional to approve (at most 2000 characters).
     #[serde(default)]
     pub comment: Option<String>,
+    /// To approve a submission that makes public the position of a listing that is or was confidential (the
+    /// review's `confidential_to_exact` warning): `true` says the reviewer has confirmed the address may be
+    /// public. Ignored when rejecting.
+    #[serde(default)]
+    pub acknowledge_exact_position: bool,
 }
 
 fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
@@ -67,21 +75,25 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
         (status = 404, description = "No such listing to change or close", body = ErrorBody),
         (status = 409, description = "A new listing whose id is taken", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 422, description = "Every field problem", body = InvalidBody),
+        (status = 422, description = "Every field problem, or an Idempotency-Key reused for another request", body = InvalidBody),
+        (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn create(
     req: HttpRequest,
     account: Authenticated,
     state: web::Data<AppState>,
-    body: web::Json<SubmissionRequest>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    account.charge_write(&req)?;
+    let request: SubmissionRequest = json_body(&req, payload).await?;
     let store = store(&req)?;
     let key = idempotency_key(&req)?;
     let snapshot = state.snapshot();
-    let request = body.into_inner();
+    let submitter = account.0.clone();
+    let reference = std::sync::Arc::clone(&snapshot);
     let submitted =
-        web::block(move || store.submit(&account.0, &request, key.as_deref(), snapshot.dataset()))
+        web::block(move || store.submit(&submitter, &request, key.as_deref(), reference.dataset()))
             .await??;
     let status = if submitted.replayed {
         StatusCode::OK
@@ -98,7 +110,12 @@ pub async fn create(
             header::LOCATION,
             format!("/api/submissions/{}", submitted.submission.id),
         ))
-        .json(submitted.submission))
+        .json(submission_view(
+            &submitted.submission,
+            account.0.reader(),
+            View::SubmissionReview,
+            snapshot.dataset(),
+        )))
 }
 
 /// Submissions the caller may see: a reviewer every one, a provider its organisation's.
@@ -117,6 +134,7 @@ pub async fn create(
 pub async fn list(
     req: HttpRequest,
     account: Authenticated,
+    state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let store = store(&req)?;
@@ -126,8 +144,21 @@ pub async fn list(
         .map(str::parse::<SubmissionStatus>)
         .transpose()
         .map_err(|e| AppError::invalid("status", e.to_string()))?;
-    let submissions = web::block(move || store.submissions(&account.0, status)).await??;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "submissions": submissions })))
+    let viewer = account.0.clone();
+    let submissions = web::block(move || store.submissions(&viewer, status)).await??;
+    let snapshot = state.snapshot();
+    let shown: Vec<_> = submissions
+        .iter()
+        .map(|s| {
+            submission_view(
+                s,
+                account.0.reader(),
+                View::SubmissionList,
+                snapshot.dataset(),
+            )
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "submissions": shown })))
 }
 
 fn submission_id(id: &str) -> Result<i64, AppError> {
@@ -136,7 +167,7 @@ fn submission_id(id: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::NotFound(format!("no submission with id `{id}`")))
 }
 
-/// One submission with a field-by-field diff against the current listing.
+/// One submission with a field-by-field diff against the current listing and the warnings approving it carries.
 #[utoipa::path(
     get,
     path = "/api/submissions/{id}", operation_id = "get_submission",
@@ -144,7 +175,7 @@ fn submission_id(id: &str) -> Result<i64, AppError> {
     params(("id" = i64, Path, description = "The submission's id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "`submission` and `diff`", body = Object),
+        (status = 200, description = "`submission`, `diff`, `current_withheld` and `warnings`", body = Object),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Another organisation's submission", body = ErrorBody),
         (status = 404, description = "No such submission", body = ErrorBody),
@@ -153,16 +184,15 @@ fn submission_id(id: &str) -> Result<i64, AppError> {
 pub async fn detail(
     req: HttpRequest,
     account: Authenticated,
+    state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let store = store(&req)?;
     let id = submission_id(&id)?;
-    let (submission, diff) = web::block(move || {
-        let submission = store.submission(&account.0, id)?;
-        Ok::<_, crate::store::StoreError>((submission, store.diff(id)?))
-    })
-    .await??;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "submission": submission, "diff": diff })))
+    let viewer = account.0.clone();
+    let review = web::block(move || store.review(&viewer, id)).await??;
+    let snapshot = state.snapshot();
+    Ok(HttpResponse::Ok().json(review_view(&review, account.0.reader(), snapshot.dataset())))
 }
 
 /// The dataset of `state`'s areas and types with the store's current listings.
@@ -188,25 +218,39 @@ async fn decide(
     account: Authenticated,
     state: web::Data<AppState>,
     id: &str,
-    decision: Decision,
+    payload: web::Payload,
     approve: bool,
 ) -> Result<HttpResponse, AppError> {
+    account.charge_write(&req)?;
+    let decision: Decision = json_body(&req, payload).await?;
     let store = store(&req)?;
     let id = submission_id(id)?;
     let state: Arc<AppState> = state.into_inner();
+    let reviewer = account.0.clone();
+    let decided_on = Arc::clone(&state);
     let submission = web::block(move || {
         let comment = decision.comment.as_deref();
         if approve {
-            let submission = store.approve(&account.0, id, comment)?;
-            rebuild(&store, &state)?;
+            let approval = Approval {
+                comment,
+                acknowledge_exact_position: decision.acknowledge_exact_position,
+            };
+            let reference = decided_on.snapshot();
+            let submission = store.approve(&reviewer, id, &approval, reference.dataset())?;
+            rebuild(&store, &decided_on)?;
             Ok::<_, AppError>(submission)
         } else {
-            Ok(store.reject(&account.0, id, comment.unwrap_or_default())?)
+            Ok(store.reject(&reviewer, id, comment.unwrap_or_default())?)
         }
     })
     .await??;
     tracing::info!(submission = submission.id, approve, "submission decided");
-    Ok(HttpResponse::Ok().json(submission))
+    Ok(HttpResponse::Ok().json(submission_view(
+        &submission,
+        account.0.reader(),
+        View::SubmissionReview,
+        state.snapshot().dataset(),
+    )))
 }
 
 /// Approve a pending submission: the listing changes at once and the map is recomputed before this answers.
@@ -223,6 +267,8 @@ async fn decide(
         (status = 403, description = "Not a reviewer, or a reviewer of the submitter's organisation", body = ErrorBody),
         (status = 404, description = "No such submission", body = ErrorBody),
         (status = 409, description = "Already decided, or the listing has changed since", body = ErrorBody),
+        (status = 422, description = "The record breaks the rules in force now, or publishes a confidential position without `acknowledge_exact_position`", body = InvalidBody),
+        (status = 429, description = "Too many writes from this account", body = ErrorBody),
     )
 )]
 pub async fn approve(
@@ -230,9 +276,9 @@ pub async fn approve(
     account: Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<Decision>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    decide(req, account, state, &id, body.into_inner(), true).await
+    decide(req, account, state, &id, payload, true).await
 }
 
 /// Reject a pending submission, saying why.
@@ -250,6 +296,7 @@ pub async fn approve(
         (status = 404, description = "No such submission", body = ErrorBody),
         (status = 409, description = "Already decided", body = ErrorBody),
         (status = 422, description = "No comment", body = InvalidBody),
+        (status = 429, description = "Too many writes from this account", body = ErrorBody),
     )
 )]
 pub async fn reject(
@@ -257,60 +304,13 @@ pub async fn reject(
     account: Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<Decision>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    decide(req, account, state, &id, body.into_inner(), false).await
+    decide(req, account, state, &id, payload, false).await
 }
 
-/// Who took part in a version, by organisation only: personal names stay private.
-#[derive(Debug, Serialize)]
-struct Party {
-    organisation: Option<String>,
-}
-
-/// One approved version as published.
-#[derive(Debug, Serialize)]
-struct PublicVersion {
-    version: i64,
-    kind: crate::store::SubmissionKind,
-    record: crate::load::services::ServiceRecord,
-    origin: String,
-    approved_at: chrono::DateTime<chrono::Utc>,
-    submitted_by: Option<Party>,
-    approved_by: Option<Party>,
-}
-
-impl From<Version> for PublicVersion {
-    fn from(version: Version) -> Self {
-        let mut record = version.record;
-        // A confidential site's position is never published, in any version.
-        if record
-            .location_precision
-            .trim()
-            .eq_ignore_ascii_case("confidential")
-        {
-            record.lat.clear();
-            record.lon.clear();
-        }
-        let party = |actor: Option<crate::store::Actor>| {
-            actor.map(|a| Party {
-                organisation: a.organisation,
-            })
-        };
-        Self {
-            version: version.version,
-            kind: version.kind,
-            record,
-            origin: version.origin,
-            approved_at: version.approved_at,
-            submitted_by: party(version.submitted_by),
-            approved_by: party(version.approved_by),
-        }
-    }
-}
-
-/// Every approved version of a listing, oldest first, with the submitting and approving organisations. A
-/// confidential site's coordinates are left blank.
+/// Every approved version of a listing, oldest first, with the submitting and approving organisations. A listing
+/// that is or ever was confidential shows every version at its published point.
 #[utoipa::path(
     get,
     path = "/api/services/{id}/history", operation_id = "service_history",
@@ -321,7 +321,11 @@ impl From<Version> for PublicVersion {
         (status = 404, description = "Never listed", body = ErrorBody),
     )
 )]
-pub async fn history(req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn history(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let store = store(&req)?;
     let listing = id.trim().to_owned();
     let lookup = listing.clone();
@@ -331,6 +335,11 @@ pub async fn history(req: HttpRequest, id: web::Path<String>) -> Result<HttpResp
             "no service with id `{listing}` has ever been listed"
         )));
     }
-    let versions: Vec<PublicVersion> = versions.into_iter().map(Into::into).collect();
+    let snapshot = state.snapshot();
+    let dataset = snapshot.dataset();
+    let current = dataset
+        .service_position(&listing)
+        .map(|site| dataset.services()[site].location_precision);
+    let versions = public_history(versions, current, dataset);
     Ok(HttpResponse::Ok().json(serde_json::json!({ "listing_id": listing, "versions": versions })))
 }

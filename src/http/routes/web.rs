@@ -29,16 +29,31 @@ pub async fn config(page: web::Data<PageConfig>) -> Result<Reply, AppError> {
 
 /// Mounts the web page at `/`: the files of `static_dir` when it is given and holds an `index.html` (a page built
 /// elsewhere), otherwise the page embedded in the binary ([`crate::http::page`]). Paths matching no file get the
-/// API's JSON 404.
+/// API's JSON 404, and so does any path that resolves outside `static_dir` (through a symbolic link, say): the
+/// directory is all that is served.
 pub fn web_routes(cfg: &mut web::ServiceConfig, static_dir: Option<&Path>) {
-    match static_dir.filter(|dir| dir.join("index.html").is_file()) {
+    let dir = static_dir
+        .filter(|dir| dir.join("index.html").is_file())
+        .and_then(|dir| dir.canonicalize().ok());
+    match dir {
         Some(dir) => {
+            let root = dir.clone();
             cfg.service(
                 actix_files::Files::new("/", dir)
                     .index_file("index.html")
+                    .path_filter(move |path, _| resolves_inside(&root, path))
                     .default_handler(web::to(super::not_found)),
             );
         }
         None => crate::http::page::configure(cfg),
+    }
+}
+
+/// Whether `relative`, a request path inside `root` (canonical), names something that really is inside it once
+/// every symbolic link is followed. A path that does not exist is let through, to be answered 404.
+fn resolves_inside(root: &Path, relative: &Path) -> bool {
+    match root.join(relative).canonicalize() {
+        Ok(resolved) => resolved.starts_with(root),
+        Err(_) => true,
     }
 }

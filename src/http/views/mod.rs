@@ -2,7 +2,9 @@
 //! six decimals, about 0.1 m) and the JSON documents around them. Views only borrow from a snapshot.
 
 pub mod areas;
+pub mod history;
 pub mod sites;
+pub mod submissions;
 
 use geo::orient::{Direction, Orient};
 use geo::{MultiPolygon, Point};

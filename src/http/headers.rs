@@ -1,0 +1,62 @@
+//! Middleware applied to every answer: `HEAD` handled wherever `GET` is, `Cache-Control: no-store` on anything
+//! answered to an authenticated request, and the page's security headers on every HTML page, built-in or served
+//! from `--static-dir`.
+
+use actix_web::Error;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+
+/// Scripts, styles and data from this server only; images also from https tile servers the operator configures.
+/// Inline `style` is needed by Leaflet, which positions map panes with style attributes.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// Routes a `HEAD` request as the `GET` of the same path. The connection still knows the request was `HEAD`
+/// and sends the headers only, with the length the body would have had.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
+/// Adds `Cache-Control: no-store` to every answer to a request that carries credentials or concerns
+/// submissions (nothing a shared cache or the browser's history should keep), `Referrer-Policy: no-referrer`
+/// everywhere, and the Content-Security-Policy (which also forbids framing) to every HTML page that has none.
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let private = req.headers().contains_key(header::AUTHORIZATION)
+        || req.path().starts_with("/api/submissions");
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    if private {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if !headers.contains_key(header::REFERRER_POLICY) {
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    if html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    Ok(response)
+}
