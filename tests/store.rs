@@ -14,6 +14,9 @@ use gapmap::store::{
 use rusqlite::Connection;
 use tempfile::TempDir;
 
+mod common;
+use common::table_rows;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store");
 const RIVERSIDE: &str = "Riverside Women's Aid";
 const EASTSIDE: &str = "Eastside Advocacy";
@@ -91,28 +94,8 @@ impl Env {
 
     /// Every row of every table, as text: equal snapshots mean an unchanged database.
     fn contents(&self) -> String {
-        table_contents(self.store.path())
+        table_rows(self.store.path())
     }
-}
-
-fn table_contents(db: &Path) -> String {
-    let conn = Connection::open(db).expect("open db");
-    let mut text = String::new();
-    for table in ["accounts", "listings", "submissions", "audit", "dataset"] {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
-            .expect("prepare");
-        let columns = stmt.column_count();
-        let mut rows = stmt.query([]).expect("query");
-        while let Some(row) = rows.next().expect("row") {
-            text.push_str(table);
-            for i in 0..columns {
-                text.push_str(&format!("|{:?}", row.get_ref(i).expect("value")));
-            }
-            text.push('\n');
-        }
-    }
-    text
 }
 
 fn change(listing_id: &str, fields: ListingFields) -> SubmissionRequest {
@@ -1134,7 +1117,7 @@ fn export_services_round_trips_through_import_services() {
 
     let broken = first.path().join("broken.csv");
     std::fs::write(&broken, csv.replace("51.5,-0.2", "51.5,2.0")).unwrap();
-    let before = table_contents(&first.path().join("gapmap.db"));
+    let before = table_rows(&first.path().join("gapmap.db"));
     let refused = run(reference(first.path(), broken.to_str().unwrap()));
     assert!(!refused.status.success());
     assert!(
@@ -1142,5 +1125,5 @@ fn export_services_round_trips_through_import_services() {
         "{}",
         text(&refused.stderr)
     );
-    assert_eq!(table_contents(&first.path().join("gapmap.db")), before);
+    assert_eq!(table_rows(&first.path().join("gapmap.db")), before);
 }

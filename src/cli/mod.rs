@@ -1,7 +1,8 @@
 //! The `gapmap` command line: `report`, `validate`, `import-boundaries`, `serve`, `accounts`, `import-services`,
-//! `export-services`.
+//! `export-services`, `backup`, `restore`.
 
 pub mod accounts;
+pub mod backup;
 pub mod listings;
 mod report;
 
@@ -40,6 +41,10 @@ pub enum Command {
     ImportServices(listings::ImportServicesArgs),
     /// Export the database's current listings as a listings CSV.
     ExportServices(listings::ExportServicesArgs),
+    /// Copy the live database to one file, safely while the server runs (SQLite's online backup API).
+    Backup(backup::BackupArgs),
+    /// Replace the database with a backup; stop the server first.
+    Restore(backup::RestoreArgs),
 }
 
 /// Where the database lives (`<data-dir>/gapmap.db`, created on first use).
@@ -158,6 +163,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Accounts(args) => accounts::run(&args, &mut out),
         Command::ImportServices(args) => listings::run_import(&args, &mut out),
         Command::ExportServices(args) => listings::run_export(&args, &mut out),
+        Command::Backup(args) => backup::run_backup(&args, &mut out),
+        Command::Restore(args) => backup::run_restore(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

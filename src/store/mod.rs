@@ -9,9 +9,11 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod fields;
 mod listings;
 mod migrations;
+mod restore;
 mod review;
 mod submissions;
 
@@ -29,8 +31,10 @@ use crate::load::services::FieldProblem;
 
 pub use accounts::{Account, AuthError, NewAccount, Role, Token};
 pub use audit::{Actor, Version};
+pub use backup::{BackupError, BackupSummary, backup};
 pub use fields::ListingFields;
 pub use listings::{DEFAULT_STALE_MONTHS, ImportSummary, Listing, Snapshot, field_value, is_stale};
+pub use restore::{Restored, restore};
 pub use review::{Approval, FieldDiff, MAX_COMMENT_CHARS, Review, ReviewWarning};
 pub use submissions::{Submission, SubmissionKind, SubmissionRequest, SubmissionStatus, Submitted};
 

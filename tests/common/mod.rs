@@ -4,7 +4,7 @@
 #![allow(dead_code)] // Each test file uses part of this.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use gapmap::domain::Dataset;
@@ -176,4 +176,28 @@ async fn read(request: reqwest::RequestBuilder, method: &str, path: &str) -> Ans
         headers,
         body,
     }
+}
+
+/// Every row of every gapmap table as text (token hashes included), read without changing the file: equal dumps
+/// mean equal databases.
+pub fn table_rows(db: &Path) -> String {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+    let conn = rusqlite::Connection::open_with_flags(db, flags)
+        .unwrap_or_else(|e| panic!("{}: {e}", db.display()));
+    let mut text = String::new();
+    for table in ["accounts", "listings", "submissions", "audit", "dataset"] {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .expect("prepare");
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).expect("query");
+        while let Some(row) = rows.next().expect("row") {
+            text.push_str(table);
+            for i in 0..columns {
+                text.push_str(&format!("|{:?}", row.get_ref(i).expect("value")));
+            }
+            text.push('\n');
+        }
+    }
+    text
 }
