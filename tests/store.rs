@@ -1127,3 +1127,38 @@ fn export_services_round_trips_through_import_services() {
     );
     assert_eq!(table_rows(&first.path().join("gapmap.db")), before);
 }
+
+#[test]
+fn a_token_from_an_earlier_release_still_works_and_its_digest_is_upgraded() {
+    use argon2::password_hash::PasswordHasher;
+    let env = Env::new();
+    let secret = "ab".repeat(32);
+    let legacy = argon2::Argon2::default()
+        .hash_password(secret.as_bytes())
+        .expect("argon2id hash")
+        .to_string();
+    let conn = Connection::open(env.store.path()).unwrap();
+    let id: i64 = conn
+        .query_row(
+            "INSERT INTO accounts (name, role, organisation, token_hash, created_at)
+             VALUES ('old', 'reviewer', NULL, ?1, '2026-01-01T00:00:00.000Z') RETURNING id",
+            [&legacy],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let wrong = format!("gm_{id}_{}", "cd".repeat(32));
+    assert!(matches!(
+        env.store.authenticate(&wrong),
+        Err(AuthError::WrongSecret)
+    ));
+    let token = format!("gm_{id}_{secret}");
+    assert_eq!(env.store.authenticate(&token).unwrap().id, id);
+    let stored: String = conn
+        .query_row("SELECT token_hash FROM accounts WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(stored.starts_with("sha256:"), "{stored}");
+    assert_eq!(env.store.authenticate(&token).unwrap().id, id);
+    assert!(env.store.authenticate(&wrong).is_err());
+}

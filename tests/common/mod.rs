@@ -3,9 +3,10 @@
 
 #![allow(dead_code)] // Each test file uses part of this.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use gapmap::domain::Dataset;
 use gapmap::http::{AppState, ServerSettings};
@@ -60,7 +61,26 @@ pub fn spawn_with(paths: &DataPaths, settings: ServerSettings) -> TestServer {
 /// Starts a server whose live store is a fresh database in `data_dir`, seeded from `paths` as `gapmap serve`
 /// does; returns it with the store, for making accounts and inspecting what was written.
 pub fn spawn_with_store(paths: &DataPaths, data_dir: &std::path::Path) -> (TestServer, Arc<Store>) {
-    let store = Arc::new(Store::open(data_dir).expect("store opens"));
+    spawn_with_store_and(
+        paths,
+        data_dir,
+        ServerSettings::default(),
+        gapmap::store::DEFAULT_MAX_PENDING,
+    )
+}
+
+/// [`spawn_with_store`] with `settings` and a cap of `max_pending` submissions awaiting review per account.
+pub fn spawn_with_store_and(
+    paths: &DataPaths,
+    data_dir: &std::path::Path,
+    settings: ServerSettings,
+    max_pending: usize,
+) -> (TestServer, Arc<Store>) {
+    let store = Arc::new(
+        Store::open(data_dir)
+            .expect("store opens")
+            .with_max_pending(max_pending),
+    );
     store.seed_if_empty(paths).expect("store seeds");
     let areas = load_areas(&paths.boundaries, &paths.population).expect("areas load");
     let (types, _) = read_types(&paths.types).expect("types load");
@@ -68,7 +88,7 @@ pub fn spawn_with_store(paths: &DataPaths, data_dir: &std::path::Path) -> (TestS
     let dataset = Dataset::new(areas, types, services).expect("stored listings fit");
     let settings = ServerSettings {
         store: Some(Arc::clone(&store)),
-        ..ServerSettings::default()
+        ..settings
     };
     (start(dataset, settings), store)
 }
@@ -200,4 +220,38 @@ pub fn table_rows(db: &Path) -> String {
         }
     }
     text
+}
+
+/// Everything logged by this test binary, captured so a test can grep it.
+pub fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    Arc::clone(LOGS.get_or_init(|| {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&logs);
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "trace,actix_server=debug,actix_http=trace,mio=info,reqwest=info,hyper=info,hyper_util=info",
+            ))
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_writer(move || Capture(Arc::clone(&sink)))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one subscriber per test binary");
+        logs
+    }))
+}
+
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
