@@ -3,10 +3,12 @@
 
 mod common;
 
+use common::account_token as account;
+
 use std::sync::Arc;
 
 use common::{TestServer, captured_logs, fixture_paths, spawn_with_store};
-use gapmap::store::{NewAccount, Role, Store};
+use gapmap::store::{Role, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -25,17 +27,6 @@ struct Setup {
     reviewer: String,
     /// Reviewer belonging to Midford Trust.
     midford_reviewer: String,
-}
-
-fn account(store: &Store, role: Role, org: Option<&str>, name: &str) -> String {
-    let (_, token) = store
-        .add_account(&NewAccount {
-            role,
-            organisation: org.map(str::to_owned),
-            name: Some(name.to_owned()),
-        })
-        .expect("account added");
-    token.expose().to_owned()
 }
 
 fn setup() -> Setup {

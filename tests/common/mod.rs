@@ -120,6 +120,23 @@ fn start(dataset: Dataset, settings: ServerSettings) -> TestServer {
     }
 }
 
+/// Makes an account in `store` and returns its token.
+pub fn account_token(
+    store: &Store,
+    role: gapmap::store::Role,
+    org: Option<&str>,
+    name: &str,
+) -> String {
+    let (_, token) = store
+        .add_account(&gapmap::store::NewAccount {
+            role,
+            organisation: org.map(str::to_owned),
+            name: Some(name.to_owned()),
+        })
+        .expect("account added");
+    token.expose().to_owned()
+}
+
 /// An answer, read whole.
 pub struct Answer {
     pub status: u16,
