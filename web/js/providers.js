@@ -207,9 +207,14 @@ async function openSubmission(id) {
     const diff = answer.diff ?? s.diff ?? [];
     const comment = h('textarea', { id: 'review-comment', rows: 3, maxlength: 2000 });
     const status = h('p', { role: 'status' });
+    const warnings = answer.warnings ?? [];
+    // Publishing a confidential position must be acknowledged explicitly, never by default.
+    const acknowledge = h('input', { type: 'checkbox', id: 'review-acknowledge' });
     const decide = async (verdict) => {
       try {
-        await send('POST', `/api/submissions/${encodeURIComponent(id)}/${verdict}`, { comment: comment.value });
+        const body = { comment: comment.value };
+        if (verdict === 'approve' && warnings.length) body.acknowledge_exact_position = acknowledge.checked;
+        await send('POST', `/api/submissions/${encodeURIComponent(id)}/${verdict}`, body);
         status.textContent = verdict === 'approve' ? 'Approved: the map now shows the change.' : 'Rejected.';
         loadQueue();
       } catch (error) {
@@ -220,6 +225,17 @@ async function openSubmission(id) {
       review,
       h('h3', {}, `Submission #${s.id}: ${s.kind} of ${s.listing_id}`),
       h('p', { class: 'muted' }, `From ${s.organisation}`),
+      answer.current_withheld
+        ? h('p', { class: 'muted' }, 'The current listing belongs to another organisation and is not shown.')
+        : null,
+      warnings.length
+        ? h(
+            'div',
+            { class: 'form-error', role: 'alert' },
+            warnings.map((w) => h('p', {}, w.message)),
+            h('label', { for: 'review-acknowledge' }, acknowledge, ' I have confirmed that this address may be public'),
+          )
+        : null,
       h(
         'table',
         { class: 'data-table diff' },
