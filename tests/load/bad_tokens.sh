@@ -14,7 +14,8 @@
 # public p99 under attack reaches MAX_P99_MS, or no 429 was returned.
 #
 # Usage: tests/load/bad_tokens.sh     (DURATION=20 ATTACKERS=300 PUBLIC_CONNECTIONS=8 MAX_RSS_MB=200 MAX_P99_MS=50;
-#        SERVER_LOG=warn is the server's RUST_LOG; GAPMAP_BIN=path uses that binary instead of building this tree)
+#        SERVER_LOG=warn is the server's RUST_LOG; GAPMAP_BIN=path uses that binary instead of building this tree;
+#        ATTACK_NICE=0 is the attacking wrk's niceness)
 # Needs wrk (Debian package; installed with apt-get when missing), curl and ss. Traffic stays on 127.0.0.1.
 set -euo pipefail
 
@@ -26,9 +27,12 @@ ACCOUNTS=${ACCOUNTS:-3}                      # real accounts whose ids the bad t
 MAX_RSS_MB=${MAX_RSS_MB:-200}                # 10^6 bytes
 MAX_P99_MS=${MAX_P99_MS:-50}
 SERVER_LOG=${SERVER_LOG:-warn}               # RUST_LOG of the server (info logs one line per request)
+ATTACK_NICE=${ATTACK_NICE:-0}                # niceness of the attacking wrk (a control: on loopback it competes
+                                             # with the server for the same CPUs, which a remote attacker would not)
 
 [[ "$DURATION" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "DURATION must be whole seconds, 1–999" >&2; exit 2; }
 [[ "$ATTACKERS" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "ATTACKERS must be 1–9999" >&2; exit 2; }
+[[ "$ATTACK_NICE" =~ ^[0-9]{1,2}$ ]] || { echo "ATTACK_NICE must be 0–19" >&2; exit 2; }
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -174,6 +178,18 @@ public() { # public OUT DURATION
     wrk -t1 -c"$PUBLIC_CONNECTIONS" -d"$2s" --timeout 10s -s "$work/public.lua" "$base" >"$1"
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; } # the server's user + system CPU, in clock ticks
+# Per thread of the server: its id and the nanoseconds it has spent runnable but waiting for a CPU (schedstat's
+# run_delay). Threads come and go (the blocking pool), so waits are summed over the threads present at both ends.
+run_delays() { # run_delays FILE
+    local task
+    for task in "/proc/$server"/task/*; do
+        echo "${task##*/} $(cut -d' ' -f2 "$task/schedstat" 2>/dev/null)"
+    done >"$1"
+}
+waited() { # waited BEFORE AFTER SECONDS: seconds of waiting per second, over the threads in both
+    awk -v t="$3" 'NR == FNR {before[$1] = $2; next} ($1 in before) && $2 != "" {d += $2 - before[$1]}
+        END {printf "%.2f", d / 1e9 / t}' "$1" "$2"
+}
 cpu_cores() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v d="$2" 'BEGIN {printf "%.2f", t / hz / d}'; }
 mb() { awk -v kb="$1" 'BEGIN {printf "%.1f", kb * 1024 / 1e6}'; }
 peak() { sort -n "$1" | tail -1; }
@@ -186,22 +202,28 @@ sample_rss "$work/rss-baseline" &
 sampler=$!
 pids+=("$sampler")
 cpu0=$(cpu_ticks)
+run_delays "$work/wait0"
 public "$work/public-baseline" "$DURATION"
 cpu_base=$(cpu_cores "$(($(cpu_ticks) - cpu0))" "$DURATION")
+run_delays "$work/wait1"
+wait_base=$(waited "$work/wait0" "$work/wait1" "$DURATION")
 kill "$sampler" 2>/dev/null || true
 
 # 2. Attack, with the public client measured for DURATION seconds inside it.
 sample_rss "$work/rss-attack" &
 sampler=$!
 pids+=("$sampler")
-wrk -t"$ATTACK_THREADS" -c"$ATTACKERS" -d"$((DURATION + 2))s" --timeout 10s -s "$work/attack.lua" "$base" \
+nice -n "$ATTACK_NICE" wrk -t"$ATTACK_THREADS" -c"$ATTACKERS" -d"$((DURATION + 2))s" --timeout 10s -s "$work/attack.lua" "$base" \
     >"$work/attack" &
 attacker=$!
 pids+=("$attacker")
 sleep 1
 cpu0=$(cpu_ticks)
+run_delays "$work/wait0"
 public "$work/public-attack" "$DURATION"
 cpu_attack=$(cpu_cores "$(($(cpu_ticks) - cpu0))" "$DURATION")
+run_delays "$work/wait1"
+wait_attack=$(waited "$work/wait0" "$work/wait1" "$DURATION")
 wait "$attacker"
 kill "$sampler" 2>/dev/null || true
 hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$server/status")
@@ -222,13 +244,16 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
     "$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr);" \
     "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server: gapmap serve --workers 2, RUST_LOG=$SERVER_LOG, bundled data, ${#ids[@]} provider accounts;" \
-    "public client: wrk -t1 -c$PUBLIC_CONNECTIONS, ${DURATION}s per phase; attack: wrk -t$ATTACK_THREADS -c$ATTACKERS"
-row='%-30s %10s %8s %8s %8s %12s %12s\n'
-printf "$row" "phase" "public r/s" "p50 ms" "p99 ms" "max ms" "peak RSS MB" "server CPU"
+    "public client: wrk -t1 -c$PUBLIC_CONNECTIONS, ${DURATION}s per phase; attack: wrk -t$ATTACK_THREADS -c$ATTACKERS" \
+    "(nice $ATTACK_NICE)"
+row='%-30s %10s %8s %8s %8s %12s %11s %11s\n'
+printf "$row" "phase" "public r/s" "p50 ms" "p99 ms" "max ms" "peak RSS MB" "server CPU" "CPU wait"
 printf "$row" "baseline (public only)" "$(field rps "$b")" "$(field p50_ms "$b")" "$(field p99_ms "$b")" \
-    "$(field max_ms "$b")" "$(mb "$peak_base")" "$cpu_base cores"
+    "$(field max_ms "$b")" "$(mb "$peak_base")" "$cpu_base" "$wait_base"
 printf "$row" "under attack ($ATTACKERS bad tokens)" "$(field rps "$p")" "$(field p50_ms "$p")" "$(field p99_ms "$p")" \
-    "$(field max_ms "$p")" "$(mb "$peak_attack")" "$cpu_attack cores"
+    "$(field max_ms "$p")" "$(mb "$peak_attack")" "$cpu_attack" "$wait_attack"
+echo "(server CPU: cores' worth of CPU the server used; CPU wait: its threads' time runnable but waiting for a CPU," \
+    "per second — the machine's contention, not the server's work)"
 echo "public non-2xx: baseline $(field non2xx "$b"), under attack $(field non2xx "$p");" \
     "socket errors: $(field errors "$b"), $(field errors "$p")"
 echo "bad-token traffic: $(field requests "$a") requests ($(field rps "$a")/s): 401 × $s401, 429 × $s429${others:+, other: $others}," \
