@@ -812,3 +812,31 @@ async fn a_static_dir_stays_inside_itself() {
     assert_eq!(leak.status, 404, "{}", leak.body);
     assert!(!leak.body.contains("outside"));
 }
+
+/// Simultaneous failed sign-ins cannot all slip past the check before any is charged: of 40 at once from one
+/// address, at most the burst of 10 is even looked at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_failures_are_bounded_by_the_burst() {
+    let env = Env::new();
+    let (id, _) = env.owner[3..].split_once('_').unwrap();
+    let wrong = format!("gm_{id}_{}", "1".repeat(64));
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let request = env
+            .server
+            .client
+            .get(format!("{}/api/submissions", env.server.base))
+            .bearer_auth(&wrong);
+        attempts.spawn(async move { request.send().await.expect("answered").status().as_u16() });
+    }
+    let statuses = attempts.join_all().await;
+    let refused = statuses.iter().filter(|&&s| s == 401).count();
+    let limited = statuses.iter().filter(|&&s| s == 429).count();
+    assert_eq!(refused + limited, 40, "{statuses:?}");
+    assert!(
+        refused <= 10,
+        "{refused} attempts were checked: {statuses:?}"
+    );
+    // Reading the map needs no token and is unaffected.
+    env.get("/api/areas", None).await.expect(200);
+}

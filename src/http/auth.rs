@@ -81,30 +81,58 @@ impl FromRequest for Authenticated {
             Ok(found) => found,
             Err(error) => return Box::pin(std::future::ready(Err(error))),
         };
-        if let Some(wait) = client.and_then(|ip| limits.auth_failures.wait(&ip, Instant::now())) {
-            return Box::pin(async move {
-                actix_web::rt::time::sleep(OVER_BUDGET_DELAY).await;
-                Err(too_many(
-                    wait.saturating_sub(OVER_BUDGET_DELAY),
-                    "too many failed sign-ins from this address; wait before trying again",
-                ))
-            });
-        }
-        let token = bearer(req);
+        // A sign-in attempt takes a token from its address's failure budget up front and gives it back when it
+        // succeeds, so that simultaneous attempts cannot all slip past the check before any failure is charged.
+        let reserved = match client {
+            Some(ip) => match limits.auth_failures.take(ip, Instant::now()) {
+                Ok(()) => Some(ip),
+                Err(wait) => {
+                    return Box::pin(async move {
+                        actix_web::rt::time::sleep(OVER_BUDGET_DELAY).await;
+                        Err(too_many(
+                            wait.saturating_sub(OVER_BUDGET_DELAY),
+                            "too many failed sign-ins from this address; wait before trying again",
+                        ))
+                    });
+                }
+            },
+            None => None,
+        };
+        let give_back = move |limits: &Limits| {
+            if let Some(ip) = reserved {
+                limits.auth_failures.refund(ip, Instant::now());
+            }
+        };
+        let token = match bearer(req) {
+            Ok(token) => token,
+            // No credentials at all is not a guess: nothing is charged.
+            Err(error) => {
+                give_back(&limits);
+                return Box::pin(std::future::ready(Err(error)));
+            }
+        };
         Box::pin(async move {
-            let token = token?;
-            match web::block(move || store.authenticate(&token)).await? {
-                Ok(account) => {
+            let checked = web::block({
+                let store = store.clone();
+                move || store.authenticate(&token)
+            })
+            .await;
+            match checked {
+                Ok(Ok(account)) => {
+                    give_back(&limits);
                     tracing::debug!(account = account.id, "authenticated");
                     Ok(Self(account))
                 }
-                Err(AuthError::Store(error)) => Err(AuthError::Store(error).into()),
-                Err(refused) => {
-                    if let Some(ip) = client {
-                        limits.auth_failures.charge(ip, Instant::now());
-                    }
-                    Err(refused.into())
+                Ok(Err(AuthError::Store(error))) => {
+                    give_back(&limits);
+                    Err(AuthError::Store(error).into())
                 }
+                Err(blocking) => {
+                    give_back(&limits);
+                    Err(blocking.into())
+                }
+                // The reserved token stays spent: that was a failed sign-in.
+                Ok(Err(refused)) => Err(refused.into()),
             }
         })
     }

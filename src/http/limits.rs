@@ -85,6 +85,22 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
         );
     }
 
+    /// Gives one token back to `key`'s bucket (never beyond a full bucket): the undoing of a [`RateLimiter::take`]
+    /// for something that turned out not to count.
+    pub fn refund(&self, key: K, now: Instant) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(bucket) = buckets.get(&key).copied() {
+            let bucket = self.refilled(bucket, now);
+            buckets.insert(
+                key,
+                Bucket {
+                    tokens: (bucket.tokens + 1.0).min(f64::from(self.quota.burst)),
+                    ..bucket
+                },
+            );
+        }
+    }
+
     /// Takes one token from `key`'s bucket if it has one; otherwise says how long until it will.
     pub fn take(&self, key: K, now: Instant) -> Result<(), Duration> {
         if let Some(wait) = self.wait(&key, now) {
@@ -162,6 +178,13 @@ mod tests {
             Some(Duration::from_secs(6))
         );
         assert_eq!(limiter.wait(&"b", t0), None, "keys are independent");
+        limiter.refund("a", t0);
+        assert_eq!(
+            limiter.take("a", t0),
+            Ok(()),
+            "a refund gives one token back"
+        );
+        limiter.charge("a", t0);
         assert_eq!(limiter.take("a", t0 + Duration::from_secs(10)), Ok(()));
         assert!(limiter.take("a", t0 + Duration::from_secs(10)).is_err());
         // A long wait refills to the burst, never beyond it.
