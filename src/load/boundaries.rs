@@ -22,7 +22,11 @@ pub struct Boundary {
 
 /// Reads and checks a boundaries GeoJSON file.
 pub fn read_boundaries(path: &Path) -> Result<Vec<Boundary>, LoadError> {
-    let text = read_text(path)?;
+    parse_boundaries(path, &read_text(path)?)
+}
+
+/// Parses boundaries GeoJSON `text` as [`read_boundaries`] does; `path` only names the file in problems.
+pub fn parse_boundaries(path: &Path, text: &str) -> Result<Vec<Boundary>, LoadError> {
     let geojson: GeoJson = text
         .parse()
         .map_err(|e| LoadProblem::file(path, format!("not valid GeoJSON: {e}")))?;
@@ -130,3 +134,4 @@ pub fn read_boundaries(path: &Path) -> Result<Vec<Boundary>, LoadError> {
         Err(LoadError(problems))
     }
 }
+
