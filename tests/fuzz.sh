@@ -52,7 +52,9 @@ for target in "${targets[@]}"; do
     corpus="$scratch/$target"
     artifacts="artifacts/$target"
     mkdir -p "$corpus" "$artifacts"
-    cp -R "corpus/$target/." "$corpus/"
+    if [[ -d corpus/$target ]]; then
+        cp -R "corpus/$target/." "$corpus/"
+    fi
     log="$scratch/$target.log"
     binary="target/$host/release/$target"
     echo "fuzz: $target for ${seconds} s from $(find "$corpus" -type f | wc -l) corpus input(s)"
@@ -72,9 +74,10 @@ for target in "${targets[@]}"; do
     fi
 done
 
-echo "fuzz: ${#targets[@]} target(s) in $((SECONDS - started)) s"
+echo "fuzz: ${#targets[@]} target(s) built and run in $((SECONDS - started)) s"
 if ((${#failed[@]} > 0)); then
     echo "fuzz: FAILED: ${failed[*]}" >&2
-    exit 1
 fi
-echo "fuzz: no crash, timeout or out-of-memory in ${#targets[@]} target(s)"
+# The plain summary line CI reads: one target passes when its run ends with no crash, timeout or out-of-memory.
+echo "fuzz: $((${#targets[@]} - ${#failed[@]})) passed, ${#failed[@]} failed"
+((${#failed[@]} == 0))
