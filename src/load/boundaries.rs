@@ -22,7 +22,11 @@ pub struct Boundary {
 
 /// Reads and checks a boundaries GeoJSON file.
 pub fn read_boundaries(path: &Path) -> Result<Vec<Boundary>, LoadError> {
-    let text = read_text(path)?;
+    parse_boundaries(path, &read_text(path)?)
+}
+
+/// Parses boundaries GeoJSON `text` as [`read_boundaries`] does; `path` only names the file in problems.
+pub fn parse_boundaries(path: &Path, text: &str) -> Result<Vec<Boundary>, LoadError> {
     let geojson: GeoJson = text
         .parse()
         .map_err(|e| LoadProblem::file(path, format!("not valid GeoJSON: {e}")))?;
@@ -78,6 +82,15 @@ pub fn read_boundaries(path: &Path) -> Result<Vec<Boundary>, LoadError> {
             ));
         }
         let boundary = match feature.geometry.as_ref().map(|g| &g.value) {
+            Some(value) if has_short_position(value) => {
+                problems.push(LoadProblem::field(
+                    path,
+                    None,
+                    "geometry",
+                    format!("{who}: a position has fewer than two numbers"),
+                ));
+                continue;
+            }
             Some(value @ (GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. })) => {
                 match geo::Geometry::<f64>::try_from(value) {
                     Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
@@ -128,5 +141,56 @@ pub fn read_boundaries(path: &Path) -> Result<Vec<Boundary>, LoadError> {
         Ok(boundaries)
     } else {
         Err(LoadError(problems))
+    }
+}
+
+/// Whether a Polygon or MultiPolygon has a position of fewer than two numbers: `geojson` reads them, but its
+/// conversion to `geo` indexes the second number unchecked and panics (georust/geojson#224).
+fn has_short_position(value: &GeometryValue) -> bool {
+    let short =
+        |rings: &[Vec<geojson::Position>]| rings.iter().flatten().any(|p| p.as_slice().len() < 2);
+    match value {
+        GeometryValue::Polygon { coordinates } => short(coordinates),
+        GeometryValue::MultiPolygon { coordinates } => coordinates.iter().any(|p| short(p)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feature(geometry: &str) -> String {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature",
+                "properties":{{"code":"E09000001","name":"City of London"}},"geometry":{geometry}}}]}}"#
+        )
+    }
+
+    /// Found by the `boundaries_geojson` fuzz target: this used to panic inside `geojson`.
+    #[test]
+    fn a_position_with_fewer_than_two_numbers_is_a_problem_not_a_panic() {
+        for geometry in [
+            r#"{"type":"Polygon","coordinates":[[[0.0,51.5],[0.1],[0.1,51.6],[0.0,51.5]]]}"#,
+            r#"{"type":"MultiPolygon","coordinates":[[[[0.0,51.5],[0.1,51.5],[],[0.0,51.5]]]]}"#,
+        ] {
+            let err = parse_boundaries(Path::new("b.geojson"), &feature(geometry)).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("City of London): a position has fewer than two numbers"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_square_reads_with_its_code_and_name() {
+        let square =
+            r#"{"type":"Polygon","coordinates":[[[0.0,51.5],[0.1,51.5],[0.1,51.6],[0.0,51.5]]]}"#;
+        let read = parse_boundaries(Path::new("b.geojson"), &feature(square)).unwrap();
+        assert_eq!(
+            (read[0].code.as_str(), read[0].name.as_str()),
+            ("E09000001", "City of London")
+        );
     }
 }

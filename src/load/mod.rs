@@ -10,11 +10,10 @@ mod types;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use boundaries::{Boundary, read_boundaries};
-pub use population::{BasisRow, read_population};
-pub use services::{SERVICE_COLUMNS, ServiceRecord, parse_service, read_services};
-
-pub use types::read_types;
+pub use boundaries::{Boundary, parse_boundaries, read_boundaries};
+pub use population::{BasisRow, parse_population, read_population};
+pub use services::{SERVICE_COLUMNS, ServiceRecord, parse_service, parse_services, read_services};
+pub use types::{parse_types, read_types};
 
 use crate::domain::{Area, Dataset, Subject};
 

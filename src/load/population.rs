@@ -25,7 +25,11 @@ pub struct BasisRow {
 
 /// Reads and checks a population CSV.
 pub fn read_population(path: &Path) -> Result<Vec<BasisRow>, LoadError> {
-    let text = read_text(path)?;
+    parse_population(path, &read_text(path)?)
+}
+
+/// Parses population CSV `text` as [`read_population`] does; `path` only names the file in problems.
+pub fn parse_population(path: &Path, text: &str) -> Result<Vec<BasisRow>, LoadError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()

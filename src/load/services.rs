@@ -314,9 +314,13 @@ pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem
 
 /// Reads listings. Returns the services and the 1-based line each came from.
 pub fn read_services(path: &Path) -> Result<(Vec<Service>, Vec<u64>), LoadError> {
-    let text = read_text(path)?;
+    parse_services(path, &read_text(path)?)
+}
+
+/// Parses listings CSV `text` as [`read_services`] does; `path` only names the file in problems.
+pub fn parse_services(path: &Path, text: &str) -> Result<(Vec<Service>, Vec<u64>), LoadError> {
     let (records, mut problems) =
-        super::csv_records::<ServiceRecord>(path, &text, &SERVICE_COLUMNS)?;
+        super::csv_records::<ServiceRecord>(path, text, &SERVICE_COLUMNS)?;
     let mut services = Vec::with_capacity(records.len());
     let mut lines = Vec::with_capacity(records.len());
     for (line, record) in records {

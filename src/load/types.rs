@@ -40,8 +40,12 @@ struct TypeRecord {
 
 /// Reads and checks the taxonomy. Returns the types and the 1-based line each came from.
 pub fn read_types(path: &Path) -> Result<(Vec<ServiceType>, Vec<u64>), LoadError> {
-    let text = read_text(path)?;
-    let (records, mut problems) = super::csv_records::<TypeRecord>(path, &text, &TYPE_COLUMNS)?;
+    parse_types(path, &read_text(path)?)
+}
+
+/// Parses taxonomy CSV `text` as [`read_types`] does; `path` only names the file in problems.
+pub fn parse_types(path: &Path, text: &str) -> Result<(Vec<ServiceType>, Vec<u64>), LoadError> {
+    let (records, mut problems) = super::csv_records::<TypeRecord>(path, text, &TYPE_COLUMNS)?;
     let mut types = Vec::new();
     let mut lines = Vec::new();
     for (line, record) in records {

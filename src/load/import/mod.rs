@@ -67,7 +67,50 @@ pub fn run(
     codes: Option<&Path>,
     report: &mut dyn Write,
 ) -> Result<ImportSummary, ImportError> {
-    let (format, features) = source::read(input)?;
+    let imported = convert(input, &source::read(input)?, codes, report)?;
+    let write_error = |source| ImportError::Write {
+        file: output.to_owned(),
+        source,
+    };
+    let text = imported
+        .to_geojson()
+        .map_err(|e| write_error(io::Error::other(e)))?;
+    output::write_atomically(output, text.as_bytes()).map_err(write_error)?;
+    say(
+        report,
+        format_args!(
+            "wrote {} feature(s) to {}",
+            imported.summary.features,
+            output.display()
+        ),
+    )?;
+    Ok(imported.summary)
+}
+
+/// The outcome of [`convert`]: what [`run`] writes, before it is written.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// What the import produced.
+    pub summary: ImportSummary,
+    areas: Vec<ImportedArea>,
+}
+
+impl Imported {
+    /// The RFC 7946 FeatureCollection [`run`] writes.
+    pub fn to_geojson(&self) -> serde_json::Result<String> {
+        output::feature_collection(&self.areas)
+    }
+}
+
+/// Does what [`run`] does to `text`, the contents of `input` (named in messages and the report), short of
+/// writing the output.
+pub fn convert(
+    input: &Path,
+    text: &str,
+    codes: Option<&Path>,
+    report: &mut dyn Write,
+) -> Result<Imported, ImportError> {
+    let (format, features) = source::parse(input, text)?;
     let total = features.len();
     say(
         report,
@@ -160,23 +203,14 @@ pub fn run(
         .map(|a| a.shape.geodesic_area_unsigned())
         .sum::<f64>()
         / 1e6;
-    let write_error = |source| ImportError::Write {
-        file: output.to_owned(),
-        source,
-    };
-    let text = output::feature_collection(&areas).map_err(|e| write_error(io::Error::other(e)))?;
-    output::write_atomically(output, text.as_bytes()).map_err(write_error)?;
-    say(
-        report,
-        format_args!("wrote {} feature(s) to {}", areas.len(), output.display()),
-    )?;
-    Ok(ImportSummary {
+    let summary = ImportSummary {
         format,
         features: areas.len(),
         repairs,
         codes_by_name,
         area_km2,
-    })
+    };
+    Ok(Imported { summary, areas })
 }
 
 /// Names, codes and repairs one feature. Also returns its repairs and whether its code came from the CSV.

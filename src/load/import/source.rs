@@ -56,17 +56,24 @@ pub(super) enum SourceGeometry {
     Other(String),
 }
 
-/// Reads and decodes `path`. Errors name the file.
-pub(super) fn read(path: &Path) -> Result<(SourceFormat, Vec<SourceFeature>), ImportError> {
-    let file = path.to_owned();
-    let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
-        file: file.clone(),
+/// Reads `path` to text. Errors name the file.
+pub(super) fn read(path: &Path) -> Result<String, ImportError> {
+    std::fs::read_to_string(path).map_err(|source| ImportError::Read {
+        file: path.to_owned(),
         source,
-    })?;
+    })
+}
+
+/// Decodes the text of `path`. Errors name the file.
+pub(super) fn parse(
+    path: &Path,
+    text: &str,
+) -> Result<(SourceFormat, Vec<SourceFeature>), ImportError> {
+    let file = path.to_owned();
     if text.trim().is_empty() {
         return Err(ImportError::EmptyFile { file });
     }
-    let value: Value = serde_json::from_str(&text).map_err(|source| ImportError::NotJson {
+    let value: Value = serde_json::from_str(text).map_err(|source| ImportError::NotJson {
         file: file.clone(),
         source,
     })?;
