@@ -36,7 +36,12 @@ pub enum AppError {
     NotFound(String),
     /// The route exists but not for this method.
     #[error("method not allowed")]
-    MethodNotAllowed(String),
+    MethodNotAllowed {
+        /// The methods the route answers, sent as `Allow` (RFC 9110 requires it on a 405).
+        allow: String,
+        /// The method and path asked for.
+        detail: String,
+    },
     /// No token, or one that does not authenticate (malformed, unknown, wrong, revoked).
     #[error("unauthorized")]
     Unauthorized(String),
@@ -167,7 +172,7 @@ impl ResponseError for AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -202,6 +207,14 @@ impl ResponseError for AppError {
                         detail: detail.clone(),
                     });
             }
+            Self::MethodNotAllowed { allow, detail } => {
+                return HttpResponse::build(self.status_code())
+                    .insert_header((actix_web::http::header::ALLOW, allow.as_str()))
+                    .json(ErrorBody {
+                        error: self.to_string(),
+                        detail: detail.clone(),
+                    });
+            }
             Self::TooManyRequests {
                 retry_after_secs,
                 detail,
@@ -222,7 +235,6 @@ impl ResponseError for AppError {
             | Self::Conflict(detail)
             | Self::PayloadTooLarge(detail)
             | Self::NotFound(detail)
-            | Self::MethodNotAllowed(detail)
             | Self::Unavailable(detail) => detail.clone(),
             Self::Internal(cause) => {
                 // Inside the request's span, so the log line carries its request id.
