@@ -57,9 +57,12 @@ pub enum AppError {
     /// The request body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge(String),
-    /// The request body is not JSON of the right content type.
+    /// The request body is not valid JSON.
     #[error("malformed body")]
     MalformedBody(String),
+    /// The request body is not declared `Content-Type: application/json`.
+    #[error("unsupported media type")]
+    UnsupportedMediaType(String),
     /// The client is over a rate limit; it may try again after `retry_after_secs`.
     #[error("too many requests")]
     TooManyRequests {
@@ -171,6 +174,7 @@ impl ResponseError for AppError {
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -231,6 +235,7 @@ impl ResponseError for AppError {
             }
             Self::MalformedQuery(detail)
             | Self::MalformedBody(detail)
+            | Self::UnsupportedMediaType(detail)
             | Self::Forbidden(detail)
             | Self::Conflict(detail)
             | Self::PayloadTooLarge(detail)
