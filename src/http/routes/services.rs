@@ -21,7 +21,7 @@ use crate::http::views::sites::{self, SiteFilter};
         (status = 200, description = "FeatureCollection of sites", content_type = "application/geo+json",
             body = SiteCollection),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
-        (status = 400, description = "Unknown type or area, or malformed bbox", body = ErrorBody),
+        (status = 400, description = "Unknown type or area, malformed bbox, or a parameter given twice", body = ErrorBody),
     )
 )]
 pub async fn list(

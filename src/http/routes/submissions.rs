@@ -70,11 +70,13 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     responses(
         (status = 201, description = "Recorded, pending review", body = Object),
         (status = 200, description = "A retry: the submission first made with this Idempotency-Key", body = Object),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a provider, or not the organisation's listing", body = ErrorBody),
         (status = 404, description = "No such listing to change or close", body = ErrorBody),
-        (status = 409, description = "A new listing whose id is taken", body = ErrorBody),
+        (status = 409, description = "A new listing whose id is taken, or too many submissions awaiting review", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `Content-Type: application/json`", body = ErrorBody),
         (status = 422, description = "Every field problem, or an Idempotency-Key reused for another request", body = InvalidBody),
         (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
@@ -127,8 +129,9 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Submissions, oldest first", body = Object),
-        (status = 400, description = "Unknown status", body = ErrorBody),
+        (status = 400, description = "Unknown status, an unknown parameter, or a parameter given twice", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -179,6 +182,7 @@ fn submission_id(id: &str) -> Result<i64, AppError> {
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Another organisation's submission", body = ErrorBody),
         (status = 404, description = "No such submission", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn detail(
@@ -263,12 +267,15 @@ async fn decide(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The approved submission", body = Object),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a reviewer, or a reviewer of the submitter's organisation", body = ErrorBody),
         (status = 404, description = "No such submission", body = ErrorBody),
         (status = 409, description = "Already decided, or the listing has changed since", body = ErrorBody),
         (status = 422, description = "The record breaks the rules in force now, or publishes a confidential position without `acknowledge_exact_position`", body = InvalidBody),
-        (status = 429, description = "Too many writes from this account", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `Content-Type: application/json`", body = ErrorBody),
+        (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn approve(
@@ -291,12 +298,15 @@ pub async fn approve(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The rejected submission", body = Object),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a reviewer, or a reviewer of the submitter's organisation", body = ErrorBody),
         (status = 404, description = "No such submission", body = ErrorBody),
         (status = 409, description = "Already decided", body = ErrorBody),
-        (status = 422, description = "No comment", body = InvalidBody),
-        (status = 429, description = "Too many writes from this account", body = ErrorBody),
+        (status = 422, description = "No comment, or one breaking the rules", body = InvalidBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `Content-Type: application/json`", body = ErrorBody),
+        (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn reject(
