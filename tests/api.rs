@@ -449,6 +449,11 @@ async fn unknown_routes_methods_and_malformed_queries_get_json_errors() {
         .await
         .expect("POST");
     assert_eq!(post.status().as_u16(), 405);
+    assert_eq!(
+        post.headers()["allow"],
+        "GET, HEAD",
+        "RFC 9110: a 405 lists the methods"
+    );
     let body: Value = post.json().await.expect("JSON 405");
     assert_eq!(body["error"], "method not allowed");
 

@@ -286,3 +286,75 @@ async fn every_answer_has_exactly_the_documented_keys() {
         "error",
     );
 }
+
+#[tokio::test]
+async fn parameters_list_the_values_the_data_accepts() {
+    let server = spawn(&fixture_paths());
+    let doc = document(&server).await;
+    // The `field` of every member of the array `key` of the answer to `path`.
+    let column = async |path: &str, key: &str, field: &str| -> Vec<Value> {
+        let answer = server.get(path).await.expect(200).json();
+        answer[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}: no `{key}`"))
+            .iter()
+            .map(|member| member[field].clone())
+            .collect()
+    };
+    let types = column("/api/types", "types", "id").await;
+    let codes = column("/api/areas", "features", "id").await;
+    let parameter = |path: &str, name: &str| {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("{path} documents no `{name}`"))
+    };
+    // An empty value counts as absent, so it is one of the values accepted.
+    let with_empty = |values: &[Value]| {
+        std::iter::once(Value::from(""))
+            .chain(values.iter().cloned())
+            .collect::<Vec<_>>()
+    };
+    for path in [
+        "/api/areas",
+        "/api/gaps",
+        "/api/lottery",
+        "/api/services",
+        "/api/nearest",
+    ] {
+        assert_eq!(
+            parameter(path, "type")["schema"]["enum"]
+                .as_array()
+                .expect("enum"),
+            &with_empty(&types),
+            "{path}"
+        );
+    }
+    for path in ["/api/services", "/api/export/areas.csv"] {
+        assert_eq!(
+            parameter(path, "area")["schema"]["enum"]
+                .as_array()
+                .expect("enum"),
+            &with_empty(&codes),
+            "{path}"
+        );
+    }
+    let bbox = parameter("/api/services", "bbox");
+    assert_eq!(
+        (&bbox["style"], &bbox["explode"]),
+        (&Value::from("form"), &Value::from(false))
+    );
+    assert_eq!(
+        bbox["schema"]["prefixItems"].as_array().map(Vec::len),
+        Some(4)
+    );
+    let code = parameter("/api/areas/{code}", "code");
+    server
+        .get(&format!(
+            "/api/areas/{}",
+            code["example"].as_str().expect("example")
+        ))
+        .await
+        .expect(200);
+}

@@ -170,7 +170,7 @@ pub async fn json_body<T: DeserializeOwned>(
             essence == "application/json" || essence.ends_with("+json")
         });
     if !is_json {
-        return Err(AppError::MalformedBody(
+        return Err(AppError::UnsupportedMediaType(
             "send the body as `Content-Type: application/json`".into(),
         ));
     }

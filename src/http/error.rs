@@ -36,7 +36,12 @@ pub enum AppError {
     NotFound(String),
     /// The route exists but not for this method.
     #[error("method not allowed")]
-    MethodNotAllowed(String),
+    MethodNotAllowed {
+        /// The methods the route answers, sent as `Allow` (RFC 9110 requires it on a 405).
+        allow: String,
+        /// The method and path asked for.
+        detail: String,
+    },
     /// No token, or one that does not authenticate (malformed, unknown, wrong, revoked).
     #[error("unauthorized")]
     Unauthorized(String),
@@ -52,9 +57,12 @@ pub enum AppError {
     /// The request body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge(String),
-    /// The request body is not JSON of the right content type.
+    /// The request body is not valid JSON.
     #[error("malformed body")]
     MalformedBody(String),
+    /// The request body is not declared `Content-Type: application/json`.
+    #[error("unsupported media type")]
+    UnsupportedMediaType(String),
     /// The client is over a rate limit; it may try again after `retry_after_secs`.
     #[error("too many requests")]
     TooManyRequests {
@@ -166,8 +174,9 @@ impl ResponseError for AppError {
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -202,6 +211,14 @@ impl ResponseError for AppError {
                         detail: detail.clone(),
                     });
             }
+            Self::MethodNotAllowed { allow, detail } => {
+                return HttpResponse::build(self.status_code())
+                    .insert_header((actix_web::http::header::ALLOW, allow.as_str()))
+                    .json(ErrorBody {
+                        error: self.to_string(),
+                        detail: detail.clone(),
+                    });
+            }
             Self::TooManyRequests {
                 retry_after_secs,
                 detail,
@@ -218,11 +235,11 @@ impl ResponseError for AppError {
             }
             Self::MalformedQuery(detail)
             | Self::MalformedBody(detail)
+            | Self::UnsupportedMediaType(detail)
             | Self::Forbidden(detail)
             | Self::Conflict(detail)
             | Self::PayloadTooLarge(detail)
             | Self::NotFound(detail)
-            | Self::MethodNotAllowed(detail)
             | Self::Unavailable(detail) => detail.clone(),
             Self::Internal(cause) => {
                 // Inside the request's span, so the log line carries its request id.

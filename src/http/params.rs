@@ -159,7 +159,10 @@ pub struct GapsQuery {
     #[serde(rename = "type")]
     pub service_type: Option<String>,
     /// Statuses to list, comma-separated, from `none`, `below`, `meets`, `no_benchmark`; default `none,below`.
-    #[param(example = "none,below")]
+    #[param(
+        example = "none,below",
+        pattern = "^(?:(?:none|below|meets|no_benchmark)(?:,(?:none|below|meets|no_benchmark))*)?$"
+    )]
     pub status: Option<String>,
 }
 
@@ -172,8 +175,8 @@ pub struct ServicesQuery {
     pub service_type: Option<String>,
     /// Only sites serving this area (GSS code, e.g. `E09000028`).
     pub area: Option<String>,
-    /// Only sites whose published point lies in `minlon,minlat,maxlon,maxlat` (WGS84 degrees, inclusive).
-    #[param(example = "-0.2,51.45,0.0,51.55")]
+    /// Documented by [`BboxParam`](super::openapi::BboxParam), whose schema a derive cannot state.
+    #[param(ignore)]
     pub bbox: Option<String>,
 }
 
@@ -182,10 +185,10 @@ pub struct ServicesQuery {
 #[into_params(parameter_in = Query)]
 pub struct NearestQuery {
     /// Latitude of the point, WGS84 degrees (−90 to 90).
-    #[param(value_type = f64, required = true, example = 51.5)]
+    #[param(value_type = f64, required = true, minimum = -90, maximum = 90, example = 51.5)]
     pub lat: Option<String>,
     /// Longitude of the point, WGS84 degrees (−180 to 180).
-    #[param(value_type = f64, required = true, example = -0.1)]
+    #[param(value_type = f64, required = true, minimum = -180, maximum = 180, example = -0.1)]
     pub lon: Option<String>,
     /// Only this service type; all types when absent.
     #[serde(rename = "type")]

@@ -19,7 +19,7 @@ use crate::http::state::AppState;
         (status = 200, description = "FeatureCollection of every area, each with `coverage` per type id",
             content_type = "application/geo+json", body = AreaCollection),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
-        (status = 400, description = "Unknown type", body = ErrorBody),
+        (status = 400, description = "Unknown type, or a parameter given twice", body = ErrorBody),
     )
 )]
 pub async fn list(

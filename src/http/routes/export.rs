@@ -4,7 +4,7 @@ use actix_web::web;
 
 use super::stored;
 use crate::export;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, ErrorBody};
 use crate::http::params::{self, AreaExportQuery};
 use crate::http::reply::{Body, CSV, GEO_JSON, Reply};
 use crate::http::state::{AppState, Snapshot};
@@ -42,6 +42,7 @@ pub async fn services_csv(state: web::Data<AppState>) -> Result<Reply, AppError>
         (status = 200, description = "CSV download `gapmap-areas-<version>.csv`", content_type = "text/csv",
             body = String),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
+        (status = 400, description = "Unknown area, or a parameter given twice", body = ErrorBody),
     )
 )]
 pub async fn areas_csv(

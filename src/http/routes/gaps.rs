@@ -21,7 +21,7 @@ use crate::http::views::areas::{self, DEFAULT_GAP_STATUSES};
         (status = 200, description = "FeatureCollection of area × type pairs, worst first",
             content_type = "application/geo+json", body = GapCollection),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
-        (status = 400, description = "Unknown type or status", body = ErrorBody),
+        (status = 400, description = "Unknown type or status, or a parameter given twice", body = ErrorBody),
     )
 )]
 pub async fn gaps(
@@ -47,7 +47,7 @@ pub async fn gaps(
     responses(
         (status = 200, description = "Per type: overall rate and lottery summary", body = LotteryList),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
-        (status = 400, description = "Unknown type", body = ErrorBody),
+        (status = 400, description = "Unknown type, or a parameter given twice", body = ErrorBody),
     )
 )]
 pub async fn lottery(

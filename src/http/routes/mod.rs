@@ -56,13 +56,35 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     )))
 }
 
-/// JSON 405 for a known path asked with a method it does not answer.
-async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, AppError> {
-    Err(AppError::MethodNotAllowed(format!(
-        "{} {} — see /api/openapi.json for the methods this path answers",
-        req.method(),
-        req.path()
-    )))
+/// The `Allow` header of a resource answering `methods` (lower case, as registered): `HEAD` goes wherever `GET`
+/// does, because [`head_as_get`](crate::http::headers::head_as_get) answers it.
+fn allow_header(methods: &[&str]) -> String {
+    let mut allow = Vec::new();
+    for method in methods {
+        allow.push(method.to_ascii_uppercase());
+        if method.eq_ignore_ascii_case("get") {
+            allow.push("HEAD".to_owned());
+        }
+    }
+    allow.join(", ")
+}
+
+/// The JSON 405, with `Allow`, of a resource answering `methods`, for any other method.
+fn method_not_allowed(methods: &[&str]) -> actix_web::Route {
+    let allow = allow_header(methods);
+    aw::to(move |req: HttpRequest| {
+        let allow = allow.clone();
+        async move {
+            Err::<HttpResponse, _>(AppError::MethodNotAllowed {
+                detail: format!(
+                    "{} {} answers {allow} only — see /api/openapi.json",
+                    req.method(),
+                    req.path()
+                ),
+                allow,
+            })
+        }
+    })
 }
 
 /// Declares the route table once: `ROUTES` (what the router registers), `api` (the registration) and
@@ -78,7 +100,7 @@ macro_rules! route_table {
                 cfg.service(
                     aw::resource($path)
                         .route(aw::get().to($($handler)::+))
-                        .default_service(aw::to(method_not_allowed)),
+                        .default_service(method_not_allowed(&["get"])),
                 );
             )*
         }
@@ -122,7 +144,7 @@ macro_rules! store_route_table {
                 cfg.service(
                     aw::resource($path)
                         $(.route(aw::$method().to($($handler)::+)))+
-                        .default_service(aw::to(method_not_allowed)),
+                        .default_service(method_not_allowed(&[$(stringify!($method)),+])),
                 );
             )*
         }

@@ -22,7 +22,7 @@ use crate::http::views::sites;
         (status = 200, description = "FeatureCollection of the nearest sites", content_type = "application/geo+json",
             body = NearestCollection),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
-        (status = 400, description = "lat/lon missing, not numbers or out of range; k out of 1..=50; unknown type",
+        (status = 400, description = "lat/lon missing, not numbers or out of range; k out of 1..=50; unknown type; a parameter given twice",
             body = ErrorBody),
     )
 )]

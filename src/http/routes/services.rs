@@ -4,7 +4,7 @@ use actix_web::web;
 
 use super::{computed, stored};
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::openapi::{SiteCollection, SiteFeature};
+use crate::http::openapi::{BboxParam, SiteCollection, SiteFeature};
 use crate::http::params::{self, ServicesQuery};
 use crate::http::reply::{GEO_JSON, Reply};
 use crate::http::state::AppState;
@@ -16,12 +16,12 @@ use crate::http::views::sites::{self, SiteFilter};
     get,
     path = "/api/services", operation_id = "list_services",
     tag = "services",
-    params(ServicesQuery),
+    params(ServicesQuery, BboxParam),
     responses(
         (status = 200, description = "FeatureCollection of sites", content_type = "application/geo+json",
             body = SiteCollection),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
-        (status = 400, description = "Unknown type or area, or malformed bbox", body = ErrorBody),
+        (status = 400, description = "Unknown type or area, malformed bbox, or a parameter given twice", body = ErrorBody),
     )
 )]
 pub async fn list(

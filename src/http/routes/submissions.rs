@@ -12,6 +12,7 @@ use crate::domain::Dataset;
 use crate::domain::disclosure::View;
 use crate::http::auth::{Authenticated, json_body, store};
 use crate::http::error::{AppError, ErrorBody, InvalidBody};
+use crate::http::openapi::{ApprovalBody, RejectionBody, SubmissionBody};
 use crate::http::state::AppState;
 use crate::http::views::history::public_history;
 use crate::http::views::submissions::{review_view, submission_view};
@@ -23,14 +24,22 @@ const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
 /// `?status=` of the submission list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `pending`, `approved` or `rejected`; every status when absent.
-    #[param(example = "pending")]
+    #[param(schema_with = status_schema, example = "pending")]
     pub status: Option<String>,
 }
 
-/// A reviewer's decision.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+fn status_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["pending", "approved", "rejected"]))
+        .build()
+}
+
+/// A reviewer's decision (the schemas are `ApprovalBody` and `RejectionBody` in [`crate::http::openapi`]).
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Why; required to reject, optional to approve (at most 2000 characters).
@@ -62,19 +71,23 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     post,
     path = "/api/submissions", operation_id = "create_submission",
     tag = "submissions",
-    request_body(content = Object, description = "`kind` (new, change, close), `listing_id`, and `fields` with the \
-        CSV columns to set"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retrying with the same key returns the \
-        first submission instead of making another")),
+    request_body(content = SubmissionBody, description = "`kind`, `listing_id`, and `fields` with the CSV \
+        columns to set"),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200,
+        pattern = r"^[!-~](?:[\t -~]*[!-~])?$",
+        description = "Retrying with the same key returns the first submission instead of making another: 1 to \
+            200 visible ASCII characters (spaces and tabs only inside)")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded, pending review", body = Object),
         (status = 200, description = "A retry: the submission first made with this Idempotency-Key", body = Object),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a provider, or not the organisation's listing", body = ErrorBody),
         (status = 404, description = "No such listing to change or close", body = ErrorBody),
-        (status = 409, description = "A new listing whose id is taken", body = ErrorBody),
+        (status = 409, description = "A new listing whose id is taken, or too many submissions awaiting review", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `Content-Type: application/json`", body = ErrorBody),
         (status = 422, description = "Every field problem, or an Idempotency-Key reused for another request", body = InvalidBody),
         (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
@@ -127,8 +140,9 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Submissions, oldest first", body = Object),
-        (status = 400, description = "Unknown status", body = ErrorBody),
+        (status = 400, description = "Unknown status, an unknown parameter, or a parameter given twice", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -179,6 +193,7 @@ fn submission_id(id: &str) -> Result<i64, AppError> {
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Another organisation's submission", body = ErrorBody),
         (status = 404, description = "No such submission", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn detail(
@@ -259,16 +274,19 @@ async fn decide(
     path = "/api/submissions/{id}/approve", operation_id = "approve_submission",
     tag = "submissions",
     params(("id" = i64, Path, description = "The submission's id")),
-    request_body(content = Decision, description = "An optional comment"),
+    request_body(content = ApprovalBody, description = "An optional comment"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The approved submission", body = Object),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a reviewer, or a reviewer of the submitter's organisation", body = ErrorBody),
         (status = 404, description = "No such submission", body = ErrorBody),
         (status = 409, description = "Already decided, or the listing has changed since", body = ErrorBody),
         (status = 422, description = "The record breaks the rules in force now, or publishes a confidential position without `acknowledge_exact_position`", body = InvalidBody),
-        (status = 429, description = "Too many writes from this account", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `Content-Type: application/json`", body = ErrorBody),
+        (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn approve(
@@ -287,16 +305,19 @@ pub async fn approve(
     path = "/api/submissions/{id}/reject", operation_id = "reject_submission",
     tag = "submissions",
     params(("id" = i64, Path, description = "The submission's id")),
-    request_body(content = Decision, description = "The reason (required)"),
+    request_body(content = RejectionBody, description = "The reason (required)"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The rejected submission", body = Object),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a reviewer, or a reviewer of the submitter's organisation", body = ErrorBody),
         (status = 404, description = "No such submission", body = ErrorBody),
         (status = 409, description = "Already decided", body = ErrorBody),
-        (status = 422, description = "No comment", body = InvalidBody),
-        (status = 429, description = "Too many writes from this account", body = ErrorBody),
+        (status = 422, description = "No comment, or one breaking the rules", body = InvalidBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `Content-Type: application/json`", body = ErrorBody),
+        (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn reject(
