@@ -1,5 +1,5 @@
 //! Downloads for analysts, shared by `gapmap report` and the HTTP API: the area × type coverage CSV, the published
-//! service listings, and the sample-data notice every output carries.
+//! service listings.
 //!
 //! Confidential sites are always written at their published point ([`Dataset::published_point`]), never their own.
 //! Every CSV cell is written [`formula_guarded`](crate::load::formula_guarded): analysts open these files in
@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use crate::domain::{AreaCoverage, Dataset, ServiceType};
+use crate::domain::{AreaCoverage, Dataset, ServiceType, round_degrees};
 use crate::load::{SERVICE_COLUMNS, ServiceRecord, formula_guarded};
 
 /// Columns of the area × type CSV.
@@ -75,15 +75,6 @@ pub fn write_area_csv<'a>(
     Ok(())
 }
 
-/// Rounds degrees to six decimals (about 0.1 m), the precision every published coordinate has.
-///
-/// ```
-/// assert_eq!(gapmap::export::round_degrees(-0.15000000000000002), -0.15);
-/// ```
-pub fn round_degrees(value: f64) -> f64 {
-    (value * 1e6).round() / 1e6
-}
-
 /// The listing of site `site` as it may be published: the same fields as the listings file, with `lat`/`lon`
 /// replaced by the published point (for a confidential site, its area's representative point), to six decimals.
 pub fn published_record(dataset: &Dataset, site: usize) -> ServiceRecord {
@@ -120,20 +111,4 @@ pub fn write_listing<W: Write>(
             .cells()
             .map(|cell| formula_guarded(cell).into_owned()),
     )
-}
-
-/// The notice shown wherever figures are, when any listing is invented sample data.
-pub fn sample_data_notice(dataset: &Dataset) -> Option<String> {
-    let illustrative = dataset
-        .services()
-        .iter()
-        .filter(|s| s.is_illustrative())
-        .count();
-    (illustrative > 0).then(|| {
-        format!(
-            "SAMPLE DATA: {illustrative} of {} service listings are illustrative rows invented for demonstration, \
-             not a directory of real services.",
-            dataset.services().len()
-        )
-    })
 }

@@ -674,7 +674,7 @@ async fn replacing_the_dataset_swaps_every_answer_and_the_etag() {
     std::fs::write(&paths.services, fewer).expect("write");
     let dataset = gapmap::load::load_dataset(&paths).expect("loads");
     let state = std::sync::Arc::clone(&server.state);
-    let fresh = actix_web::web::block(move || state.replace(dataset))
+    let fresh = actix_web::web::block(move || state.replace(dataset, 0))
         .await
         .expect("blocking pool")
         .expect("snapshot");

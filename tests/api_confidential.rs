@@ -235,8 +235,8 @@ async fn walk(paths: &DataPaths, check_single_numbers: bool) -> usize {
                 let site = answer.json();
                 assert_eq!(site["properties"]["location_precision"], "confidential");
                 let published = [
-                    gapmap::export::round_degrees(secret.published.x()),
-                    gapmap::export::round_degrees(secret.published.y()),
+                    gapmap::domain::round_degrees(secret.published.x()),
+                    gapmap::domain::round_degrees(secret.published.y()),
                 ];
                 assert_eq!(
                     site["geometry"]["coordinates"],

@@ -445,7 +445,10 @@ async fn confidentiality_is_a_rule_of_the_data() {
         .collect();
     env.server
         .state
-        .replace(Dataset::new(areas.clone(), types, stricter).unwrap())
+        .replace(
+            Dataset::new(areas.clone(), types, stricter).unwrap(),
+            before.revision(),
+        )
         .unwrap();
     let refused = env
         .approve(isva, &env.reviewer, json!({}))
@@ -458,7 +461,10 @@ async fn confidentiality_is_a_rule_of_the_data() {
     );
     env.server
         .state
-        .replace(Dataset::new(areas, before.dataset().types().to_vec(), services).unwrap())
+        .replace(
+            Dataset::new(areas, before.dataset().types().to_vec(), services).unwrap(),
+            before.revision(),
+        )
         .unwrap();
     env.post(
         &format!("/api/submissions/{isva}/reject"),

@@ -44,7 +44,13 @@ pub enum AccountsCommand {
 
 /// Runs `gapmap accounts …`.
 pub fn run(args: &AccountsArgs, out: &mut dyn Write) -> Result<(), String> {
-    let store = Store::open(&args.store.data_dir).map_err(|e| e.to_string())?;
+    // Only adding an account may create the database (the first step of setting a server up); listing or
+    // revoking in a mistyped directory is an error, not a new empty database.
+    let store = match args.command {
+        AccountsCommand::Add { .. } => Store::open(&args.store.data_dir),
+        _ => Store::open_existing(&args.store.data_dir),
+    }
+    .map_err(|e| e.to_string())?;
     match &args.command {
         AccountsCommand::Add { role, org, name } => {
             let (account, token) = store

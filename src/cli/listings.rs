@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{DataArgs, DataDirArgs};
+use crate::app::{App, StoreMode};
+use crate::config::Config;
 use crate::load::{self, ServiceRecord};
 use crate::store::Store;
 
@@ -36,24 +38,20 @@ pub struct ExportServicesArgs {
 /// Runs `gapmap import-services`: checks the whole file as `gapmap validate` does, then adds or updates each
 /// listing in one transaction (a new audited version for each that differs). Listings not in the file stay.
 pub fn run_import(args: &ImportServicesArgs, out: &mut dyn Write) -> Result<(), String> {
-    let mut paths = args.data.paths();
-    if let Some(file) = &args.file {
-        paths.services = file.clone();
-    }
-    let dataset = load::load_dataset(&paths).map_err(|e| {
-        format!(
-            "{} is not valid, nothing imported:\n{e}",
-            paths.services.display()
-        )
-    })?;
-    let store = Store::open(&args.store.data_dir).map_err(|e| e.to_string())?;
-    let summary = store
-        .import_services(&dataset, &paths.services.display().to_string())
-        .map_err(|e| format!("import failed, nothing changed: {e}"))?;
+    let config = Config {
+        data_dir: Some(args.store.data_dir.clone()),
+        ..args.data.config()
+    };
+    let file = args.file.clone().unwrap_or_else(|| config.paths.services.clone());
+    let app = App::open(&config, StoreMode::Create).map_err(|e| e.to_string())?;
+    let summary = app
+        .import_services(&file)
+        .map_err(|e| format!("{} was not imported, nothing changed:\n{e}", file.display()))?
+        .unwrap_or_default();
     writeln!(
         out,
         "{}: {} added, {} changed, {} unchanged",
-        paths.services.display(),
+        file.display(),
         summary.added,
         summary.changed,
         summary.unchanged
@@ -64,7 +62,7 @@ pub fn run_import(args: &ImportServicesArgs, out: &mut dyn Write) -> Result<(), 
 /// Runs `gapmap export-services`: the current listings as a listings CSV that `import-services` and
 /// `gapmap validate` read back.
 pub fn run_export(args: &ExportServicesArgs, out: &mut dyn Write) -> Result<(), String> {
-    let store = Store::open(&args.store.data_dir).map_err(|e| e.to_string())?;
+    let store = Store::open_existing(&args.store.data_dir).map_err(|e| e.to_string())?;
     let listings = store.listings().map_err(|e| e.to_string())?;
     let records = listings.into_iter().map(|l| l.record);
     match &args.output {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod backup;
 pub mod listings;
 mod report;
+pub mod serve;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,6 +13,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app::{App, StoreMode};
+use crate::config::Config;
 use crate::domain::{AnalysisOptions, analyse};
 use crate::load::{self, DataPaths};
 
@@ -32,7 +35,7 @@ pub enum Command {
     /// Check a service listings CSV against the schema, the taxonomy and the boundaries.
     Validate(ValidateArgs),
     /// Serve the API and the map over HTTP.
-    Serve(crate::config::ServeArgs),
+    Serve(serve::ServeArgs),
     /// Convert TopoJSON / GeoJSON boundaries into gapmap's checked GeoJSON (codes attached, geometry repaired).
     ImportBoundaries(ImportArgs),
     /// Manage API accounts: add (prints the token once), revoke, list.
@@ -51,7 +54,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct DataDirArgs {
     /// Directory of the database.
-    #[arg(long, global = true, env = "GAPMAP_DATA_DIR", default_value = crate::store::DEFAULT_DATA_DIR)]
+    #[arg(long, global = true, env = "GAPMAP_DATA_DIR", default_value = crate::config::DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
 }
 
@@ -67,9 +70,9 @@ pub struct DataArgs {
     /// Service taxonomy CSV.
     #[arg(long, env = "GAPMAP_TYPES", default_value = load::DEFAULT_TYPES)]
     pub types: PathBuf,
-    /// Service listings CSV.
-    #[arg(long, env = "GAPMAP_SERVICES", default_value = load::DEFAULT_SERVICES)]
-    pub services: PathBuf,
+    /// Service listings CSV (default: the bundled sample, services/london-services.csv).
+    #[arg(long, env = "GAPMAP_SERVICES")]
+    pub services: Option<PathBuf>,
 }
 
 impl DataArgs {
@@ -79,9 +82,29 @@ impl DataArgs {
             boundaries: self.boundaries.clone(),
             population: self.population.clone(),
             types: self.types.clone(),
-            services: self.services.clone(),
+            services: self
+                .services
+                .clone()
+                .unwrap_or_else(|| load::DEFAULT_SERVICES.into()),
         }
     }
+
+    /// The configuration of a command that reads these files (listings from the file; no store).
+    pub fn config(&self) -> Config {
+        Config {
+            paths: self.paths(),
+            services_given: self.services.is_some(),
+            ..Config::bundled()
+        }
+    }
+}
+
+/// Where the live store is, for a command that can read the listings from it instead of from a file.
+#[derive(Debug, Clone, Args)]
+pub struct LiveArgs {
+    /// Read the listings from the live database in this directory (`<dir>/gapmap.db`) instead of `--services`.
+    #[arg(long, env = "GAPMAP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// Output formats of `gapmap report`.
@@ -107,6 +130,9 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// The live store to read the listings from, if any.
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// The data files.
     #[command(flatten)]
     pub data: DataArgs,
@@ -116,7 +142,15 @@ pub struct ReportArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// The listings CSV to check.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "against_live", conflicts_with = "against_live")]
+    pub file: Option<PathBuf>,
+    /// Check the live store's listings (`--data-dir`) against the data files instead of a CSV: for instance
+    /// after editing services/types.csv, before restarting the server on it.
+    #[arg(long, requires = "data_dir")]
+    pub against_live: bool,
+    /// The live store, with `--against-live`.
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// The other data files it is checked against (its own `--services` is ignored).
     #[command(flatten)]
     pub data: DataArgs,
@@ -137,10 +171,10 @@ pub struct ImportArgs {
 
 /// `serve` with its defaults and `GAPMAP_*` environment, for a bare `gapmap`.
 fn default_command() -> Result<Command, clap::Error> {
-    let matches = <crate::config::ServeArgs as Args>::augment_args(clap::Command::new("serve"))
+    let matches = <serve::ServeArgs as Args>::augment_args(clap::Command::new("serve"))
         .try_get_matches_from(["serve"])?;
     Ok(Command::Serve(
-        <crate::config::ServeArgs as clap::FromArgMatches>::from_arg_matches(&matches)?,
+        <serve::ServeArgs as clap::FromArgMatches>::from_arg_matches(&matches)?,
     ))
 }
 
@@ -159,7 +193,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(args) => run_report(&args, &mut out),
         Command::Validate(args) => run_validate(&args, &mut out),
         Command::ImportBoundaries(args) => run_import(&args, &mut out),
-        Command::Serve(args) => crate::http::run_server(args),
+        Command::Serve(args) => crate::http::run_server(&args.config()),
         Command::Accounts(args) => accounts::run(&args, &mut out),
         Command::ImportServices(args) => listings::run_import(&args, &mut out),
         Command::ExportServices(args) => listings::run_export(&args, &mut out),
@@ -176,8 +210,17 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn run_report(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
-    let dataset = load::load_dataset(&args.data.paths())
-        .map_err(|e| format!("cannot load the data:\n{e}"))?;
+    let config = Config {
+        data_dir: args.live.data_dir.clone(),
+        ..args.data.config()
+    };
+    let app = App::open(&config, StoreMode::Existing).map_err(|e| e.to_string())?;
+    let (revision, dataset) = app.dataset().map_err(|e| e.to_string())?;
+    let source = match app.store() {
+        Some(_) => format!("{} (revision {revision})", app.listings_source()),
+        None => app.listings_source(),
+    };
+    eprintln!("gapmap: listings from {source}");
     if let Some(id) = &args.service_type
         && dataset.service_type(id).is_none()
     {
@@ -200,19 +243,26 @@ fn run_report(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
         service_type: args.service_type.as_deref(),
         area: args.area.as_deref(),
     };
-    report::write(&dataset, &analysis, &filter, args.format, out)
+    report::write(&dataset, &analysis, &filter, &source, args.format, out)
         .map_err(|e| format!("cannot write the report: {e}"))
 }
 
 fn run_validate(args: &ValidateArgs, out: &mut dyn Write) -> Result<(), String> {
-    let mut paths = args.data.paths();
-    paths.services = args.file.clone();
-    let dataset = load::load_dataset(&paths)
-        .map_err(|e| format!("{} is not valid:\n{e}", args.file.display()))?;
+    let mut config = Config {
+        data_dir: args.live.data_dir.clone().filter(|_| args.against_live),
+        ..args.data.config()
+    };
+    if let Some(file) = &args.file {
+        config.paths.services = file.clone();
+    }
+    let app = App::open(&config, StoreMode::Existing).map_err(|e| e.to_string())?;
+    let source = app.listings_source();
+    let (_, dataset) = app
+        .dataset()
+        .map_err(|e| format!("{source} is not valid:\n{e}"))?;
     writeln!(
         out,
-        "{}: {} listings, all valid against {} areas and {} service types",
-        args.file.display(),
+        "{source}: {} listings, all valid against {} areas and {} service types",
         dataset.services().len(),
         dataset.areas().len(),
         dataset.types().len()

@@ -20,12 +20,14 @@ pub struct Filter<'a> {
 /// The notices every output carries: sample data, and estimated basis figures.
 #[derive(Debug, Serialize)]
 struct Notices {
+    /// Where the listings were read from: a file, or the live store and its revision.
+    listings: String,
     sample_data: Option<String>,
     estimated_basis: Vec<String>,
 }
 
-fn notices(dataset: &Dataset) -> Notices {
-    let sample_data = crate::export::sample_data_notice(dataset);
+fn notices(dataset: &Dataset, listings: &str) -> Notices {
+    let sample_data = crate::domain::published::sample_data_notice(dataset);
     let estimated_basis = dataset
         .areas()
         .iter()
@@ -46,6 +48,7 @@ fn notices(dataset: &Dataset) -> Notices {
         })
         .collect();
     Notices {
+        listings: listings.to_owned(),
         sample_data,
         estimated_basis,
     }
@@ -91,16 +94,17 @@ fn select<'a>(
         .collect()
 }
 
-/// Writes the report in `format`.
+/// Writes the report in `format`; `listings` says where the listings were read from.
 pub fn write(
     dataset: &Dataset,
     analysis: &Analysis,
     filter: &Filter,
+    listings: &str,
     format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let report = Report {
-        notices: notices(dataset),
+        notices: notices(dataset, listings),
         types: select(dataset, analysis, filter),
     };
     match format {

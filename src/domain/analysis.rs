@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::access::{Access, DEFAULT_GRID_SPACING_KM, access, sample_grid};
 use super::coverage::{Provision, Status, provision, standing};
 use super::lottery::{AreaRate, Lottery, summarise};
+use super::published::site_index;
 use super::{Dataset, GssCode};
-use crate::spatial::SiteIndex;
 
 /// Tuning of the analysis.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,25 +105,20 @@ pub fn analyse(dataset: &Dataset, options: &AnalysisOptions) -> Analysis {
     let types = dataset
         .types()
         .par_iter()
-        .map(|service_type| analyse_type(dataset, service_type, &grids))
+        .enumerate()
+        .map(|(t, service_type)| analyse_type(dataset, t, service_type, &grids))
         .collect();
     Analysis { types }
 }
 
 fn analyse_type(
     dataset: &Dataset,
+    type_position: usize,
     service_type: &super::ServiceType,
     grids: &[Vec<Point<f64>>],
 ) -> TypeAnalysis {
     let tally: Vec<Provision> = provision(dataset, service_type);
-    let sites = SiteIndex::new(
-        dataset
-            .services()
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.service_type == service_type.id)
-            .map(|(site, _)| (site, dataset.published_point(site))),
-    );
+    let sites = site_index(dataset, Some(type_position));
     let rate_per = service_type.rate_per();
     let basis: Vec<f64> = dataset
         .areas()

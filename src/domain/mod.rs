@@ -6,12 +6,15 @@ mod area;
 pub mod coverage;
 mod dataset;
 pub mod disclosure;
+pub mod gaps;
 pub mod lottery;
+pub mod published;
 mod service;
 
 pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};
 pub use area::{Area, GssCode};
 pub use dataset::{Dataset, DatasetProblem, Subject};
+pub use published::{Published, round_degrees};
 pub use service::{
     Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPolicy, LocationPrecision, Serves,
     Service, ServiceType, Setting, is_stale,

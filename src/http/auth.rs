@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use super::MAX_BODY_BYTES;
 use super::error::AppError;
 use super::limits::Limits;
+use crate::app::App;
 use crate::store::{Account, AuthError, Store};
 
 /// How long the 429 to an address over its budget of failed sign-ins is held back. A client that sends again as
@@ -33,6 +34,13 @@ pub struct Authenticated(pub Account);
 /// The store the server was started with; 503 when it runs without one (the read-only test servers).
 pub fn store(req: &HttpRequest) -> Result<web::Data<Store>, AppError> {
     req.app_data::<web::Data<Store>>()
+        .cloned()
+        .ok_or_else(|| AppError::Unavailable("this server runs without a database".into()))
+}
+
+/// The data the server was started with, which assembles each next dataset; 503 without a store.
+pub fn app(req: &HttpRequest) -> Result<web::Data<App>, AppError> {
+    req.app_data::<web::Data<App>>()
         .cloned()
         .ok_or_else(|| AppError::Unavailable("this server runs without a database".into()))
 }

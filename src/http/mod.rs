@@ -1,7 +1,7 @@
 //! The HTTP API (actix-web). [`serve`] builds the whole server — routes, middleware, error handling — and is what
 //! both `gapmap serve` and the integration tests run, so the tests exercise the real app.
 //!
-//! Data flows one way: the loaded [`Dataset`](crate::domain::Dataset) is analysed and rendered once into a
+//! Data flows one way: the [`App`] puts the dataset together, which is analysed and rendered once into a
 //! [`Snapshot`]; handlers only read the current snapshot ([`AppState`]), which a data change replaces whole.
 
 pub mod auth;
@@ -19,22 +19,21 @@ pub mod views;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
-use actix_web::{App, HttpServer, http, web};
+use actix_web::{App as WebApp, HttpServer, http, web};
 use tracing_actix_web::TracingLogger;
 
-use crate::config::{SHUTDOWN_TIMEOUT_SECS, ServeArgs};
-use crate::domain::Dataset;
-use crate::load::{LoadError, load_areas, read_types};
-use crate::store::{Store, StoreError};
+use crate::app::{App, OpenError, StoreMode};
+use crate::config::{DEFAULT_WATCH_INTERVAL_MS, SHUTDOWN_TIMEOUT_SECS, ServeConfig};
 pub use error::AppError;
 pub use limits::Limits;
 pub use routes::web::PageConfig;
-pub use state::{AppState, Snapshot, SnapshotError};
+pub use state::{AppState, DatasetCheck, Snapshot, SnapshotError};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -54,8 +53,10 @@ pub struct ServerSettings {
     pub static_dir: Option<PathBuf>,
     /// Worker threads; one per core when `None`.
     pub workers: Option<usize>,
-    /// The live store behind the submission routes; without one they answer 503 (read-only servers in tests).
-    pub store: Option<Arc<Store>>,
+    /// The data behind the submission routes, with its live store; without one they answer 503 (read-only
+    /// servers in tests). With a store, the server also watches its revision and picks up changes other processes
+    /// make (`gapmap import-services`).
+    pub app: Option<Arc<App>>,
     /// Writes one account may make per minute; [`limits::DEFAULT_WRITES_PER_MINUTE`] when `None`.
     pub writes_per_minute: Option<u32>,
 }
@@ -63,15 +64,9 @@ pub struct ServerSettings {
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// The data files did not load.
-    #[error("cannot load the data:\n{0}")]
-    Load(#[from] LoadError),
-    /// The database could not be opened or seeded.
-    #[error("cannot open the database: {0}")]
-    Store(#[from] StoreError),
-    /// The stored listings do not fit the areas and types.
-    #[error("the stored listings do not fit the areas and types: {0}")]
-    Dataset(String),
+    /// The data or the database could not be opened.
+    #[error(transparent)]
+    Open(#[from] OpenError),
     /// The loaded data could not be rendered (a bug).
     #[error("cannot prepare the answers: {0}")]
     Snapshot(#[from] SnapshotError),
@@ -114,11 +109,25 @@ pub fn serve(
     state: Arc<AppState>,
     settings: ServerSettings,
 ) -> std::io::Result<Server> {
+    if let Some(app) = &settings.app
+        && app.store().is_some()
+    {
+        watch(
+            Arc::clone(app),
+            Arc::downgrade(&state),
+            Duration::from_millis(DEFAULT_WATCH_INTERVAL_MS),
+        );
+    }
     let state = web::Data::from(state);
     let page = web::Data::new(settings.page.clone());
     let origins = settings.cors_origins.clone();
     let static_dir = settings.static_dir.clone();
-    let store = settings.store.clone().map(web::Data::from);
+    let app_data = settings.app.clone().map(web::Data::from);
+    let store = settings
+        .app
+        .as_ref()
+        .and_then(|app| app.store().cloned())
+        .map(web::Data::from);
     // One set of limiters for every worker, so a client cannot multiply its budget by the worker count.
     let limits = web::Data::new(Limits::new(
         settings
@@ -127,7 +136,7 @@ pub fn serve(
     ));
     let mut server = HttpServer::new(move || {
         let mut app =
-            App::new()
+            WebApp::new()
                 .app_data(state.clone())
                 .app_data(page.clone())
                 .app_data(limits.clone())
@@ -140,6 +149,9 @@ pub fn serve(
                 );
         if let Some(store) = &store {
             app = app.app_data(store.clone());
+        }
+        if let Some(data) = &app_data {
+            app = app.app_data(data.clone());
         }
         app.wrap(from_fn(headers::head_as_get))
             .wrap(Compress::default())
@@ -159,68 +171,76 @@ pub fn serve(
     Ok(server.listen(listener)?.run())
 }
 
-/// `gapmap serve`: loads the data, analyses it, and serves it until SIGTERM or SIGINT.
-pub fn run_server(args: ServeArgs) -> Result<(), String> {
-    logging::init_tracing();
-    run(args).map_err(|e| e.to_string())
+/// Checks the store's revision every `interval`, and rebuilds and installs the snapshot when another process
+/// (`gapmap import-services`) has changed the listings. Stops when the server's state is dropped.
+fn watch(app: Arc<App>, state: Weak<AppState>, interval: Duration) {
+    std::thread::spawn(move || {
+        while let Some(state) = state.upgrade() {
+            let seen = state.snapshot().revision();
+            let newer = app
+                .store()
+                .and_then(|store| store.dataset_version().ok())
+                .is_some_and(|revision| revision > seen);
+            if newer {
+                let rebuilt = app
+                    .dataset()
+                    .map_err(|e| e.to_string())
+                    .and_then(|(revision, dataset)| {
+                        state.replace(dataset, revision).map_err(|e| e.to_string())
+                    });
+                if let Err(error) = rebuilt {
+                    tracing::error!(%error, "the store changed but its listings cannot be served; keeping the last good ones");
+                }
+            }
+            drop(state);
+            std::thread::sleep(interval);
+        }
+    });
 }
 
-fn run(args: ServeArgs) -> Result<(), ServeError> {
+/// `gapmap serve`: loads the data, analyses it, and serves it until SIGTERM or SIGINT.
+pub fn run_server(config: &ServeConfig) -> Result<(), String> {
+    logging::init_tracing();
+    run(config).map_err(|e| e.to_string())
+}
+
+fn run(config: &ServeConfig) -> Result<(), ServeError> {
     let started = std::time::Instant::now();
-    let paths = args.data.paths();
-    let store = Arc::new(Store::open(&args.data_dir)?.with_max_pending(args.max_pending));
-    if let Some(seeded) = store.seed_if_empty(&paths)? {
-        tracing::info!(?seeded, services = %paths.services.display(), "empty database seeded");
-    }
-    let areas = load_areas(&paths.boundaries, &paths.population);
-    let types = read_types(&paths.types);
-    let (areas, (types, _)) = match (areas, types) {
-        (Ok(areas), Ok(types)) => (areas, types),
-        (areas, types) => {
-            let problems = [areas.err(), types.err()]
-                .into_iter()
-                .flatten()
-                .flat_map(|e| e.0)
-                .collect();
-            return Err(LoadError(problems).into());
-        }
-    };
-    let services = store.snapshot()?.services;
-    let dataset = Dataset::new(areas, types, services)
-        .map_err(|problems| ServeError::Dataset(format!("{problems:?}")))?;
-    let state = Arc::new(AppState::with_stale_months(dataset, args.stale_months)?);
+    let app = Arc::new(App::open(&config.app, StoreMode::Serve)?);
+    let (revision, dataset) = app.dataset()?;
+    let state = Arc::new(AppState::at_revision(
+        dataset,
+        revision,
+        config.app.stale_months,
+    )?);
     let snapshot = state.snapshot();
     tracing::info!(
         version = snapshot.version(),
+        revision,
         areas = snapshot.dataset().areas().len(),
         services = snapshot.dataset().services().len(),
+        listings = %app.listings_source(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "dataset loaded and analysed"
     );
     drop(snapshot);
-    let listener = TcpListener::bind(&args.bind).map_err(|source| ServeError::Io {
-        context: format!("cannot listen on {}", args.bind),
+    let listener = TcpListener::bind(&config.bind).map_err(|source| ServeError::Io {
+        context: format!("cannot listen on {}", config.bind),
         source,
     })?;
     let settings = ServerSettings {
-        cors_origins: args
-            .cors_origin
-            .iter()
-            .map(|o| o.trim().to_owned())
-            .filter(|o| !o.is_empty())
-            .collect(),
+        cors_origins: config.cors_origins.clone(),
         page: PageConfig {
-            tile_url: args.tile_url.clone(),
-            tile_attribution: args.tile_attribution.clone(),
+            tile_url: config.tile_url.clone(),
+            tile_attribution: config.tile_attribution.clone(),
         },
-        static_dir: args.static_dir.clone(),
-        workers: args.workers,
-        store: Some(store),
-        writes_per_minute: Some(args.writes_per_minute),
+        static_dir: config.static_dir.clone(),
+        workers: config.workers,
+        app: Some(app),
+        writes_per_minute: Some(config.writes_per_minute),
     };
     tracing::info!(
-        address = %listener.local_addr().map_or_else(|_| args.bind.clone(), |a| a.to_string()),
-        data_dir = %args.data_dir.display(),
+        address = %listener.local_addr().map_or_else(|_| config.bind.clone(), |a| a.to_string()),
         cors = ?settings.cors_origins,
         "serving"
     );

@@ -1,21 +1,21 @@
-//! What the server shares between requests: one immutable [`Snapshot`] per dataset version, behind an
-//! [`ArcSwap`] that readers load without waiting and [`AppState::replace`] swaps whole.
+//! What the server shares between requests: one immutable [`Snapshot`] per dataset revision — the published
+//! dataset, its analysis, and the bodies of every answer that takes no free-form input, rendered once — behind an
+//! [`ArcSwap`] that readers load without waiting and writers swap whole.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
-use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 
 use super::reply::Body;
-use super::views::areas::{self, DEFAULT_GAP_STATUSES};
-use super::views::sites::{self, SiteFilter, SiteProperties};
-use super::views::{self as view, Provenance};
-use crate::domain::{Analysis, AnalysisOptions, DEFAULT_STALE_MONTHS, Dataset, analyse, is_stale};
+use super::views::areas;
+use super::views::sites::{self, SiteFilter};
+use super::views::{Shapes, Source};
+use crate::domain::gaps::DEFAULT_GAP_STATUSES;
+use crate::domain::{Analysis, AnalysisOptions, DEFAULT_STALE_MONTHS, Dataset, Published, analyse};
 use crate::export;
-use crate::spatial::SiteIndex;
 
-/// Why a snapshot could not be built (a bug: rendering in memory does not fail on valid data).
+/// Why a snapshot could not be built: a bug (rendering in memory does not fail on valid data), or a failure a
+/// test injected through [`AppState::with_check`].
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     /// A body could not be serialised as JSON.
@@ -27,6 +27,9 @@ pub enum SnapshotError {
     /// A body could not be compressed.
     #[error("cannot compress: {0}")]
     Io(#[from] std::io::Error),
+    /// The dataset failed the state's check.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Bodies rendered once per snapshot. Per-type lists are indexed 0 = all types, `t + 1` = type `t`.
@@ -44,185 +47,108 @@ struct Stored {
     services_geojson: Body,
 }
 
-/// One dataset version and everything derived from it: the analysis, the published view of every site, the
-/// nearest-site indexes over published points, and the bodies of every answer that takes no free-form input.
+/// One dataset revision and everything derived from it.
 #[derive(Debug)]
 pub struct Snapshot {
-    dataset: Dataset,
+    revision: i64,
+    published: Published,
     analysis: Analysis,
-    version: String,
-    sample_data: Option<String>,
-    area_geometry: Vec<Box<RawValue>>,
-    site_geometry: Vec<Box<RawValue>>,
-    sites: Vec<SiteProperties>,
-    /// Per area: how many listings serving it are stale.
-    stale_listings: Vec<u64>,
-    /// Index 0: every site; `t + 1`: sites of type `t`. Built over published points only.
-    site_indexes: Vec<SiteIndex>,
+    shapes: Shapes,
     stored: Stored,
 }
 
-/// Lower-case hex of the first 8 bytes of a digest: 64 bits, plenty to tell versions apart.
-fn short_hex(bytes: &[u8]) -> String {
-    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-/// The dataset version: a hash of everything the API can publish — areas, taxonomy, and listings at their
-/// *published* points — and of the gapmap release. Hashing true positions would let anyone who knows the other
-/// fields search for a confidential site's position by trying candidates against the ETag.
-pub fn dataset_version(dataset: &Dataset) -> Result<String, SnapshotError> {
-    let mut hash = Sha256::new();
-    hash.update(env!("CARGO_PKG_VERSION").as_bytes());
-    for area in dataset.areas() {
-        hash.update(area.code.as_str().as_bytes());
-        hash.update(area.name.as_bytes());
-        hash.update(area.basis_source.as_bytes());
-        for (column, value) in &area.basis {
-            hash.update(column.as_bytes());
-            hash.update(value.to_le_bytes());
-        }
-        for polygon in &area.boundary.0 {
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                hash.update((ring.0.len() as u64).to_le_bytes());
-                for c in &ring.0 {
-                    hash.update(c.x.to_le_bytes());
-                    hash.update(c.y.to_le_bytes());
-                }
-            }
-        }
-    }
-    hash.update(serde_json::to_vec(dataset.types())?);
-    for site in 0..dataset.services().len() {
-        hash.update(serde_json::to_vec(&export::published_record(
-            dataset, site,
-        ))?);
-    }
-    Ok(short_hex(&hash.finalize()))
+fn render(source: Source<'_>) -> Result<Stored, SnapshotError> {
+    let type_filters: Vec<Option<usize>> = std::iter::once(None)
+        .chain((0..source.dataset().types().len()).map(Some))
+        .collect();
+    let per_type = |render: &dyn Fn(Option<usize>) -> serde_json::Result<Vec<u8>>| {
+        type_filters
+            .iter()
+            .map(|&t| Ok(Body::stored(render(t)?)?))
+            .collect::<Result<Vec<Body>, SnapshotError>>()
+    };
+    let dataset = source.dataset();
+    let mut areas_csv = Vec::new();
+    export::write_area_csv(
+        dataset
+            .types()
+            .iter()
+            .zip(&source.analysis().types)
+            .flat_map(|(st, result)| result.areas.iter().map(move |a| (st, a))),
+        &mut areas_csv,
+    )?;
+    let mut services_csv = Vec::new();
+    export::write_services_csv(dataset, &mut services_csv)?;
+    Ok(Stored {
+        areas: per_type(&|t| areas::areas(source, t))?,
+        area_detail: (0..dataset.areas().len())
+            .map(|a| Ok(Body::stored(areas::area_detail(source, a)?)?))
+            .collect::<Result<_, SnapshotError>>()?,
+        gaps: per_type(&|t| areas::gaps(source, t, &DEFAULT_GAP_STATUSES))?,
+        lottery: per_type(&|t| areas::lottery(source, t))?,
+        types: Body::stored(areas::types(source)?)?,
+        services: per_type(&|t| {
+            sites::services(
+                source,
+                &SiteFilter {
+                    service_type: t,
+                    ..SiteFilter::default()
+                },
+            )
+        })?,
+        service_detail: (0..dataset.services().len())
+            .map(|s| Ok(Body::stored(sites::service_detail(source, s)?)?))
+            .collect::<Result<_, SnapshotError>>()?,
+        services_csv: Body::stored(services_csv)?,
+        areas_csv: Body::stored(areas_csv)?,
+        services_geojson: Body::stored(sites::services_export(source)?)?,
+    })
 }
 
 impl Snapshot {
-    /// Analyses `dataset` and renders every stored body. CPU-bound (about a second for London): run it off the
-    /// request path.
-    pub fn build(dataset: Dataset, stale_months: u32) -> Result<Self, SnapshotError> {
+    /// Analyses `dataset` (read at store revision `revision`) and renders every stored body. CPU-bound (a fraction
+    /// of a second for London): run it off the request path.
+    pub fn build(dataset: Dataset, revision: i64, stale_months: u32) -> Result<Self, SnapshotError> {
         let analysis = analyse(&dataset, &AnalysisOptions::default());
-        let version = dataset_version(&dataset)?;
-        let sample_data = export::sample_data_notice(&dataset);
-        let area_geometry = dataset
-            .areas()
-            .iter()
-            .map(|a| view::multipolygon_geometry(&a.boundary))
-            .collect::<Result<_, _>>()?;
-        let site_count = dataset.services().len();
-        let site_geometry = (0..site_count)
-            .map(|site| view::point_geometry(dataset.published_point(site)))
-            .collect::<Result<_, _>>()?;
         // Staleness is judged on the day the snapshot is built; a data change rebuilds it.
-        let today = chrono::Utc::now().date_naive();
-        let stale: Vec<bool> = dataset
-            .services()
-            .iter()
-            .map(|s| is_stale(s.last_verified, today, stale_months))
-            .collect();
-        let mut stale_listings = vec![0; dataset.areas().len()];
-        for site in (0..site_count).filter(|&site| stale[site]) {
-            for &area in dataset.served_areas(site) {
-                stale_listings[area] += 1;
-            }
-        }
-        let sites = (0..site_count)
-            .map(|site| SiteProperties::new(&dataset, site, stale[site]))
-            .collect();
-        let type_filters: Vec<Option<usize>> = std::iter::once(None)
-            .chain((0..dataset.types().len()).map(Some))
-            .collect();
-        let site_indexes = type_filters
-            .iter()
-            .map(|filter| {
-                SiteIndex::new(
-                    (0..site_count)
-                        .filter(|&site| {
-                            filter.is_none_or(|t| {
-                                dataset.types()[t].id == dataset.services()[site].service_type
-                            })
-                        })
-                        .map(|site| (site, dataset.published_point(site))),
-                )
-            })
-            .collect();
-        let mut snapshot = Self {
-            dataset,
+        let published = Published::new(dataset, chrono::Utc::now().date_naive(), stale_months);
+        let shapes = Shapes::new(&published)?;
+        let stored = render(Source {
+            published: &published,
+            analysis: &analysis,
+            shapes: &shapes,
+        })?;
+        Ok(Self {
+            revision,
+            published,
             analysis,
-            version,
-            sample_data,
-            area_geometry,
-            site_geometry,
-            sites,
-            stale_listings,
-            site_indexes,
-            stored: Stored {
-                areas: Vec::new(),
-                area_detail: Vec::new(),
-                gaps: Vec::new(),
-                lottery: Vec::new(),
-                types: Body::once(Vec::new()),
-                services: Vec::new(),
-                service_detail: Vec::new(),
-                services_csv: Body::once(Vec::new()),
-                areas_csv: Body::once(Vec::new()),
-                services_geojson: Body::once(Vec::new()),
-            },
-        };
-        snapshot.stored = snapshot.render(&type_filters)?;
-        Ok(snapshot)
+            shapes,
+            stored,
+        })
     }
 
-    fn render(&self, type_filters: &[Option<usize>]) -> Result<Stored, SnapshotError> {
-        let per_type = |render: &dyn Fn(Option<usize>) -> serde_json::Result<Vec<u8>>| {
-            type_filters
-                .iter()
-                .map(|&t| Ok(Body::stored(render(t)?)?))
-                .collect::<Result<Vec<Body>, SnapshotError>>()
-        };
-        let mut areas_csv = Vec::new();
-        export::write_area_csv(
-            self.dataset
-                .types()
-                .iter()
-                .zip(&self.analysis.types)
-                .flat_map(|(st, result)| result.areas.iter().map(move |a| (st, a))),
-            &mut areas_csv,
-        )?;
-        let mut services_csv = Vec::new();
-        export::write_services_csv(&self.dataset, &mut services_csv)?;
-        Ok(Stored {
-            areas: per_type(&|t| areas::areas(self, t))?,
-            area_detail: (0..self.dataset.areas().len())
-                .map(|a| Ok(Body::stored(areas::area_detail(self, a)?)?))
-                .collect::<Result<_, SnapshotError>>()?,
-            gaps: per_type(&|t| areas::gaps(self, t, &DEFAULT_GAP_STATUSES))?,
-            lottery: per_type(&|t| areas::lottery(self, t))?,
-            types: Body::stored(areas::types(self)?)?,
-            services: per_type(&|t| {
-                sites::services(
-                    self,
-                    &SiteFilter {
-                        service_type: t,
-                        ..SiteFilter::default()
-                    },
-                )
-            })?,
-            service_detail: (0..self.sites.len())
-                .map(|s| Ok(Body::stored(sites::service_detail(self, s)?)?))
-                .collect::<Result<_, SnapshotError>>()?,
-            services_csv: Body::stored(services_csv)?,
-            areas_csv: Body::stored(areas_csv)?,
-            services_geojson: Body::stored(sites::services_export(self)?)?,
-        })
+    /// What the views read.
+    pub fn source(&self) -> Source<'_> {
+        Source {
+            published: &self.published,
+            analysis: &self.analysis,
+            shapes: &self.shapes,
+        }
+    }
+
+    /// The store revision the dataset was read at (0 when it did not come from a store).
+    pub fn revision(&self) -> i64 {
+        self.revision
     }
 
     /// The dataset.
     pub fn dataset(&self) -> &Dataset {
-        &self.dataset
+        self.published.dataset()
+    }
+
+    /// Its published view.
+    pub fn published(&self) -> &Published {
+        &self.published
     }
 
     /// Its analysis.
@@ -232,47 +158,7 @@ impl Snapshot {
 
     /// The dataset version (hex), sent as the `ETag`.
     pub fn version(&self) -> &str {
-        &self.version
-    }
-
-    /// Version and sample-data notice, as every answer carries them.
-    pub fn provenance(&self) -> Provenance<'_> {
-        Provenance {
-            version: &self.version,
-            sample_data: self.sample_data.as_deref(),
-        }
-    }
-
-    /// The id of type `t`, if given and known.
-    pub fn type_id(&self, t: Option<usize>) -> Option<&str> {
-        t.and_then(|t| self.dataset.types().get(t))
-            .map(|st| st.id.as_str())
-    }
-
-    /// Area `area`'s GeoJSON geometry.
-    pub fn area_geometry(&self, area: usize) -> &RawValue {
-        &self.area_geometry[area]
-    }
-
-    /// Site `site`'s GeoJSON geometry: its published point.
-    pub fn site_geometry(&self, site: usize) -> &RawValue {
-        &self.site_geometry[site]
-    }
-
-    /// How many listings serving area `area` are stale.
-    pub fn stale_listings(&self, area: usize) -> u64 {
-        self.stale_listings.get(area).copied().unwrap_or(0)
-    }
-
-    /// Site `site`'s published properties.
-    pub fn site(&self, site: usize) -> &SiteProperties {
-        &self.sites[site]
-    }
-
-    /// The nearest-site index of type `t` (every site when `None`), over published points.
-    pub fn site_index(&self, t: Option<usize>) -> &SiteIndex {
-        let slot = t.map_or(0, |t| t + 1);
-        &self.site_indexes[slot.min(self.site_indexes.len() - 1)]
+        self.published.version()
     }
 
     fn per_type(bodies: &[Body], t: Option<usize>) -> Option<&Body> {
@@ -330,29 +216,56 @@ impl Snapshot {
     }
 }
 
+/// A check every dataset must pass before a snapshot of it is built. The server has none; tests inject one to
+/// make a rebuild fail and show that nothing is committed.
+pub type DatasetCheck = Arc<dyn Fn(&Dataset) -> Result<(), String> + Send + Sync>;
+
 /// The server's shared state: the current snapshot, swapped whole when the data changes.
-#[derive(Debug)]
 pub struct AppState {
     current: ArcSwap<Snapshot>,
-    /// Serialises writers so that two replacements finish in the order they started.
+    /// Serialises installs, so that a newer revision is never replaced by an older one.
     writer: Mutex<()>,
     /// Age in months past which a listing's `last_verified` makes it stale.
     stale_months: u32,
+    check: Option<DatasetCheck>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("revision", &self.current.load().revision)
+            .field("stale_months", &self.stale_months)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
-    /// State serving `dataset`, with listings stale after [`DEFAULT_STALE_MONTHS`].
+    /// State serving `dataset` (revision 0), with listings stale after [`DEFAULT_STALE_MONTHS`].
     pub fn new(dataset: Dataset) -> Result<Self, SnapshotError> {
-        Self::with_stale_months(dataset, DEFAULT_STALE_MONTHS)
+        Self::at_revision(dataset, 0, DEFAULT_STALE_MONTHS)
     }
 
-    /// State serving `dataset`, with listings stale once `last_verified` is over `stale_months` months old.
-    pub fn with_stale_months(dataset: Dataset, stale_months: u32) -> Result<Self, SnapshotError> {
+    /// State serving `dataset`, read at store revision `revision`, with listings stale once `last_verified` is
+    /// over `stale_months` months old.
+    pub fn at_revision(
+        dataset: Dataset,
+        revision: i64,
+        stale_months: u32,
+    ) -> Result<Self, SnapshotError> {
         Ok(Self {
-            current: ArcSwap::from_pointee(Snapshot::build(dataset, stale_months)?),
+            current: ArcSwap::from_pointee(Snapshot::build(dataset, revision, stale_months)?),
             writer: Mutex::new(()),
             stale_months,
+            check: None,
         })
+    }
+
+    /// The same state, checking every later dataset with `check` before building its snapshot.
+    pub fn with_check(self, check: DatasetCheck) -> Self {
+        Self {
+            check: Some(check),
+            ..self
+        }
     }
 
     /// The current snapshot. Readers never wait: a replacement in progress does not block them, and a request
@@ -361,17 +274,35 @@ impl AppState {
         self.current.load_full()
     }
 
-    /// Analyses `dataset`, renders it, and makes it current; returns the new snapshot. Requests in flight finish
-    /// on the old one. This is CPU-bound: from a request handler call it through `actix_web::web::block`, so it
-    /// runs on the blocking pool, not on a worker. Concurrent calls are applied one after another.
-    pub fn replace(&self, dataset: Dataset) -> Result<Arc<Snapshot>, SnapshotError> {
-        let _writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let snapshot = Arc::new(Snapshot::build(dataset, self.stale_months)?);
+    /// Builds the snapshot of `dataset` at `revision` without installing it. CPU-bound: from a request handler
+    /// call it through `actix_web::web::block`.
+    pub fn prepare(&self, dataset: Dataset, revision: i64) -> Result<Snapshot, SnapshotError> {
+        if let Some(check) = &self.check {
+            check(&dataset).map_err(SnapshotError::Refused)?;
+        }
+        Snapshot::build(dataset, revision, self.stale_months)
+    }
+
+    /// Makes `snapshot` current unless a snapshot of a later revision already is (two writers that finish out of
+    /// order never move the map backwards). Returns the snapshot now current.
+    pub fn install(&self, snapshot: Snapshot) -> Arc<Snapshot> {
+        let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = self.current.load_full();
+        if snapshot.revision < current.revision {
+            return current;
+        }
+        let snapshot = Arc::new(snapshot);
         self.current.store(Arc::clone(&snapshot));
-        tracing::info!(version = snapshot.version(), "dataset replaced");
-        Ok(snapshot)
+        tracing::info!(
+            version = snapshot.version(),
+            revision = snapshot.revision,
+            "dataset replaced"
+        );
+        snapshot
+    }
+
+    /// Prepares and installs `dataset` at `revision`; returns the snapshot now current.
+    pub fn replace(&self, dataset: Dataset, revision: i64) -> Result<Arc<Snapshot>, SnapshotError> {
+        Ok(self.install(self.prepare(dataset, revision)?))
     }
 }

@@ -99,20 +99,9 @@ impl Store {
     /// The current services with the dataset version they belong to, read in one transaction.
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
         self.read(|conn| {
-            let services = all_listings(conn)?
-                .into_iter()
-                .map(|listing| {
-                    parse_service(&listing.record).map_err(|problems| {
-                        StoreError::Corrupt(format!(
-                            "listing `{}`: {problems:?}",
-                            listing.record.id
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
             Ok(Snapshot {
+                services: current_services(conn)?,
                 version: dataset_version(conn)?,
-                services,
             })
         })
     }
@@ -126,6 +115,18 @@ impl Store {
     pub fn listings(&self) -> Result<Vec<Listing>, StoreError> {
         self.read(all_listings)
     }
+}
+
+/// Every current listing as a service, in listing order.
+pub(super) fn current_services(conn: &Connection) -> Result<Vec<Service>, StoreError> {
+    all_listings(conn)?
+        .into_iter()
+        .map(|listing| {
+            parse_service(&listing.record).map_err(|problems| {
+                StoreError::Corrupt(format!("listing `{}`: {problems:?}", listing.record.id))
+            })
+        })
+        .collect()
 }
 
 fn never_listed(conn: &Connection) -> rusqlite::Result<bool> {
@@ -236,6 +237,11 @@ pub(super) fn bump_dataset_version(tx: &Transaction<'_>) -> rusqlite::Result<i64
         [],
         |row| row.get(0),
     )
+}
+
+/// The revision counter (the dataset version), as `conn` sees it.
+pub(super) fn revision(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(dataset_version(conn)?)
 }
 
 fn dataset_version(conn: &Connection) -> rusqlite::Result<i64> {

@@ -60,6 +60,13 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
+    /// There is no database where one was expected.
+    #[error(
+        "no gapmap database at {}: check --data-dir (or GAPMAP_DATA_DIR); `gapmap serve` or `gapmap \
+         import-services` creates one",
+        .0.display()
+    )]
+    NoDatabase(PathBuf),
     /// SQLite failed (I/O, a full disk, a locked file…): a server fault.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -114,6 +121,8 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Held through an approval, from reading the listings to committing, so that approvals take turns.
+    approvals: Mutex<()>,
     max_pending: usize,
 }
 
@@ -136,8 +145,20 @@ impl Store {
             path,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            approvals: Mutex::new(()),
             max_pending: DEFAULT_MAX_PENDING,
         })
+    }
+
+    /// Opens the database in `data_dir` only if it exists: for commands that read or change an existing store
+    /// (listing accounts, revoking one, exporting), so that a mistyped `--data-dir` is an error rather than a
+    /// new, empty database.
+    pub fn open_existing(data_dir: &Path) -> Result<Self, StoreError> {
+        let path = data_dir.join(DATABASE_FILE);
+        if !path.is_file() {
+            return Err(StoreError::NoDatabase(path));
+        }
+        Self::open(data_dir)
     }
 
     /// The same store, letting each account have at most `max_pending` submissions awaiting review.

@@ -8,11 +8,17 @@ use serde::Serialize;
 use super::audit::{self, Entry};
 use super::listings::{self, Listing, bump_dataset_version, field_value};
 use super::submissions::{check, id_free_for, submission};
+use std::sync::PoisonError;
+
 use super::{
     Account, Store, StoreError, Submission, SubmissionKind, SubmissionStatus, clean_text, now,
 };
-use crate::domain::{Dataset, LocationPrecision};
-use crate::load::{SERVICE_COLUMNS, ServiceRecord};
+use crate::domain::{Dataset, LocationPrecision, Service};
+use crate::load::{SERVICE_COLUMNS, ServiceRecord, parse_service};
+
+/// How many times an approval is tried when other approvals or imports change the listings while its next
+/// dataset is being analysed.
+const APPROVAL_ATTEMPTS: usize = 5;
 
 /// Longest reviewer comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -112,66 +118,72 @@ impl Store {
         approval: &Approval<'_>,
         reference: &Dataset,
     ) -> Result<Submission, StoreError> {
+        self.approve_then(reviewer, submission_id, approval, reference, |_, _| Ok(()))
+            .map(|(submission, ())| submission)
+    }
+
+    /// [`Store::approve`], which before committing gives `next` the revision it will commit and every listing as
+    /// it will then be, for it to build what the caller will serve (the next dataset and its analysis). If `next`
+    /// fails, nothing is committed and the approval is refused as a conflict: no approval is ever committed that
+    /// the server could not serve, or start from. `next` runs without holding the write lock; if the listings
+    /// change meanwhile, it runs again on the new ones.
+    pub fn approve_then<T>(
+        &self,
+        reviewer: &Account,
+        submission_id: i64,
+        approval: &Approval<'_>,
+        reference: &Dataset,
+        mut next: impl FnMut(i64, Vec<Service>) -> Result<T, String>,
+    ) -> Result<(Submission, T), StoreError> {
         let comment = approval
             .comment
             .filter(|c| !c.trim().is_empty())
             .map(|c| clean_text("comment", c, MAX_COMMENT_CHARS, true))
             .transpose()?;
-        self.write(|tx| {
-            let pending = pending_for(tx, reviewer, submission_id)?;
-            let current = listings::listing(tx, &pending.listing_id)?;
-            let current_version = current.as_ref().map(|l| l.version);
-            if current_version != pending.base_version {
-                return Err(StoreError::Conflict(match current_version {
-                    Some(v) if pending.base_version.is_none() => format!(
-                        "listing `{}` has been created since (version {v}); reject this submission",
-                        pending.listing_id
-                    ),
-                    Some(v) => format!(
-                        "listing `{}` is at version {v}, but the submission was made against version {}; \
-                         reject it and ask for a new one",
-                        pending.listing_id,
-                        pending.base_version.unwrap_or_default()
-                    ),
-                    None => format!(
-                        "listing `{}` has been closed since the submission was made",
-                        pending.listing_id
-                    ),
-                }));
+        // The next listings are analysed outside the write lock, so that submissions never wait on an analysis;
+        // the write then commits only if nothing changed the listings meanwhile (else it tries again). Approvals in
+        // this process take turns, so only another process (an import) can make one try again.
+        let _turn = self.approvals.lock().unwrap_or_else(PoisonError::into_inner);
+        for _ in 0..APPROVAL_ATTEMPTS {
+            let (revision, services, pending) = self.read(|conn| {
+                let pending = approvable(conn, reviewer, submission_id, approval, reference)?;
+                Ok((listings::revision(conn)?, listings::current_services(conn)?, pending))
+            })?;
+            let after = with_applied(services, &pending)?;
+            let prepared = next(revision + 1, after).map_err(|problem| {
+                StoreError::Conflict(format!(
+                    "approving submission {} would leave listings that cannot be served ({problem}); nothing was \
+                     changed and the submission is still pending",
+                    pending.id
+                ))
+            })?;
+            let committed = self.write(|tx| {
+                if listings::revision(tx)? != revision {
+                    return Ok(None);
+                }
+                let pending = approvable(tx, reviewer, submission_id, approval, reference)?;
+                listings::apply(tx, pending.kind, &pending.proposed)?;
+                audit::append(
+                    tx,
+                    &Entry {
+                        kind: pending.kind,
+                        record: &pending.proposed,
+                        submission_id: Some(pending.id),
+                        submitted_by: Some(pending.submitted_by),
+                        approved_by: Some(reviewer.id),
+                        origin: "submission",
+                    },
+                )?;
+                bump_dataset_version(tx)?;
+                decide(tx, pending.id, SubmissionStatus::Approved, reviewer, comment.as_deref()).map(Some)
+            })?;
+            if let Some(decided) = committed {
+                return Ok((decided, prepared));
             }
-            if pending.kind != SubmissionKind::Closure {
-                check(&pending.proposed, reference)?;
-            }
-            if pending.kind == SubmissionKind::New {
-                id_free_for(tx, &pending.listing_id, &pending.organisation)?;
-            }
-            let warnings = review_warnings(tx, &pending, current.as_ref())?;
-            if !warnings.is_empty() && !approval.acknowledge_exact_position {
-                return Err(StoreError::invalid(
-                    "acknowledge_exact_position",
-                    format!(
-                        "approving submission {} publishes the exact position of `{}`, which is or was \
-                         confidential; if that is intended, approve again with \
-                         \"acknowledge_exact_position\": true",
-                        pending.id, pending.listing_id
-                    ),
-                ));
-            }
-            listings::apply(tx, pending.kind, &pending.proposed)?;
-            audit::append(
-                tx,
-                &Entry {
-                    kind: pending.kind,
-                    record: &pending.proposed,
-                    submission_id: Some(pending.id),
-                    submitted_by: Some(pending.submitted_by),
-                    approved_by: Some(reviewer.id),
-                    origin: "submission",
-                },
-            )?;
-            bump_dataset_version(tx)?;
-            decide(tx, pending.id, SubmissionStatus::Approved, reviewer, comment.as_deref())
-        })
+        }
+        Err(StoreError::Conflict(format!(
+            "the listings kept changing while submission {submission_id} was being approved; approve it again"
+        )))
     }
 
     /// Rejects a pending submission with a comment saying why; the listings do not change. The same reviewer
@@ -264,9 +276,78 @@ fn review_warnings(
     })
 }
 
+/// The pending submission, once every rule for approving it passes: the reviewer rules, the listing unchanged since
+/// it was proposed, the record within the rules of `reference`, a new id free, and the acknowledgement a
+/// confidential-to-exact change needs.
+fn approvable(
+    conn: &Connection,
+    reviewer: &Account,
+    submission_id: i64,
+    approval: &Approval<'_>,
+    reference: &Dataset,
+) -> Result<Submission, StoreError> {
+    let pending = pending_for(conn, reviewer, submission_id)?;
+    let current = listings::listing(conn, &pending.listing_id)?;
+    let current_version = current.as_ref().map(|l| l.version);
+    if current_version != pending.base_version {
+        return Err(StoreError::Conflict(match current_version {
+            Some(v) if pending.base_version.is_none() => format!(
+                "listing `{}` has been created since (version {v}); reject this submission",
+                pending.listing_id
+            ),
+            Some(v) => format!(
+                "listing `{}` is at version {v}, but the submission was made against version {}; reject it and \
+                 ask for a new one",
+                pending.listing_id,
+                pending.base_version.unwrap_or_default()
+            ),
+            None => format!(
+                "listing `{}` has been closed since the submission was made",
+                pending.listing_id
+            ),
+        }));
+    }
+    if pending.kind != SubmissionKind::Closure {
+        check(&pending.proposed, reference)?;
+    }
+    if pending.kind == SubmissionKind::New {
+        id_free_for(conn, &pending.listing_id, &pending.organisation)?;
+    }
+    let warnings = review_warnings(conn, &pending, current.as_ref())?;
+    if !warnings.is_empty() && !approval.acknowledge_exact_position {
+        return Err(StoreError::invalid(
+            "acknowledge_exact_position",
+            format!(
+                "approving submission {} publishes the exact position of `{}`, which is or was confidential; if \
+                 that is intended, approve again with \"acknowledge_exact_position\": true",
+                pending.id, pending.listing_id
+            ),
+        ));
+    }
+    Ok(pending)
+}
+
+/// The current services as they will be once `pending` is applied, in the order the store keeps them: a change
+/// keeps its place, a new listing comes last, a closure leaves.
+fn with_applied(mut services: Vec<Service>, pending: &Submission) -> Result<Vec<Service>, StoreError> {
+    let position = services.iter().position(|s| s.id == pending.listing_id);
+    if pending.kind == SubmissionKind::Closure {
+        if let Some(position) = position {
+            services.remove(position);
+        }
+        return Ok(services);
+    }
+    let service = parse_service(&pending.proposed).map_err(StoreError::Invalid)?;
+    match position {
+        Some(position) => services[position] = service,
+        None => services.push(service),
+    }
+    Ok(services)
+}
+
 /// The submission `reviewer` is about to decide, once the reviewer rules pass.
 fn pending_for(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     reviewer: &Account,
     submission_id: i64,
 ) -> Result<Submission, StoreError> {

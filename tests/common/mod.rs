@@ -8,9 +8,11 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use gapmap::app::{App, StoreMode};
+use gapmap::config::Config;
 use gapmap::domain::Dataset;
-use gapmap::http::{AppState, ServerSettings};
-use gapmap::load::{DataPaths, load_areas, load_dataset, read_types};
+use gapmap::http::{AppState, DatasetCheck, ServerSettings};
+use gapmap::load::{DataPaths, load_dataset};
 use gapmap::store::Store;
 
 /// The small dataset under `tests/fixtures/api/`: four square areas, three types, five sites of which one
@@ -76,25 +78,43 @@ pub fn spawn_with_store_and(
     settings: ServerSettings,
     max_pending: usize,
 ) -> (TestServer, Arc<Store>) {
-    let store = Arc::new(
-        Store::open(data_dir)
-            .expect("store opens")
-            .with_max_pending(max_pending),
-    );
-    store.seed_if_empty(paths).expect("store seeds");
-    let areas = load_areas(&paths.boundaries, &paths.population).expect("areas load");
-    let (types, _) = read_types(&paths.types).expect("types load");
-    let services = store.snapshot().expect("store snapshot").services;
-    let dataset = Dataset::new(areas, types, services).expect("stored listings fit");
+    let config = Config {
+        paths: paths.clone(),
+        data_dir: Some(data_dir.to_owned()),
+        max_pending,
+        ..Config::bundled()
+    };
+    spawn_app(&config, settings, None)
+}
+
+/// Starts a server as `gapmap serve` does — the data put together by [`App::open`] from `config` — with `check`
+/// applied to every later dataset when given; returns it with its store.
+pub fn spawn_app(
+    config: &Config,
+    settings: ServerSettings,
+    check: Option<DatasetCheck>,
+) -> (TestServer, Arc<Store>) {
+    let app = Arc::new(App::open(config, StoreMode::Serve).unwrap_or_else(|e| panic!("{e}")));
+    let store = Arc::clone(app.store().expect("a store"));
+    let (revision, dataset) = app.dataset().unwrap_or_else(|e| panic!("{e}"));
+    let mut state =
+        AppState::at_revision(dataset, revision, config.stale_months).expect("snapshot");
+    if let Some(check) = check {
+        state = state.with_check(check);
+    }
     let settings = ServerSettings {
-        store: Some(Arc::clone(&store)),
+        app: Some(app),
         ..settings
     };
-    (start(dataset, settings), store)
+    (start_state(state, settings), store)
 }
 
 fn start(dataset: Dataset, settings: ServerSettings) -> TestServer {
-    let state = Arc::new(AppState::new(dataset).expect("snapshot"));
+    start_state(AppState::new(dataset).expect("snapshot"), settings)
+}
+
+fn start_state(state: AppState, settings: ServerSettings) -> TestServer {
+    let state = Arc::new(state);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
     let server_state = Arc::clone(&state);

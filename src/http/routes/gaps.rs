@@ -8,7 +8,8 @@ use crate::http::openapi::{GapCollection, LotteryList};
 use crate::http::params::{self, GapsQuery, TypeQuery};
 use crate::http::reply::{GEO_JSON, JSON, Reply};
 use crate::http::state::AppState;
-use crate::http::views::areas::{self, DEFAULT_GAP_STATUSES};
+use crate::domain::gaps::DEFAULT_GAP_STATUSES;
+use crate::http::views::areas;
 
 /// Area × type pairs in gap, worst first: largest shortfall per basis population (`shortfall_rate`, per
 /// `rate_per` people); pairs of types without a benchmark come after, `none` before `below`.
@@ -34,7 +35,7 @@ pub async fn gaps(
     if statuses == DEFAULT_GAP_STATUSES {
         stored(&snapshot, snapshot.gaps_body(t), GEO_JSON)
     } else {
-        computed(&snapshot, areas::gaps(&snapshot, t, &statuses), GEO_JSON)
+        computed(&snapshot, areas::gaps(snapshot.source(), t, &statuses), GEO_JSON)
     }
 }
 

@@ -31,7 +31,7 @@ fn records(snapshot: &Snapshot) -> Value {
     let mut organizations = BTreeMap::new();
     let (mut services, mut locations, mut links) = (Vec::new(), Vec::new(), Vec::new());
     for site in 0..dataset.services().len() {
-        let p = snapshot.site(site);
+        let p = snapshot.source().site(site);
         let organization_id = format!("org-{}", slug(&p.provider));
         organizations
             .entry(organization_id.clone())

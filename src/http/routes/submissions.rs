@@ -8,15 +8,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use serde::Deserialize;
 
-use crate::domain::Dataset;
 use crate::domain::disclosure::View;
-use crate::http::auth::{Authenticated, json_body, store};
+use crate::http::auth::{Authenticated, app, json_body, store};
 use crate::http::error::{AppError, ErrorBody, InvalidBody};
 use crate::http::openapi::{ApprovalBody, RejectionBody, SubmissionBody};
 use crate::http::state::AppState;
 use crate::http::views::history::public_history;
 use crate::http::views::submissions::{review_view, submission_view};
-use crate::store::{Approval, Store, SubmissionRequest, SubmissionStatus};
+use crate::store::{Approval, SubmissionRequest, SubmissionStatus};
 
 /// Longest `Idempotency-Key` accepted, in characters.
 const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
@@ -210,24 +209,6 @@ pub async fn detail(
     Ok(HttpResponse::Ok().json(review_view(&review, account.0.reader(), snapshot.dataset())))
 }
 
-/// The dataset of `state`'s areas and types with the store's current listings.
-fn rebuild(store: &Store, state: &AppState) -> Result<(), AppError> {
-    let services = store.snapshot()?.services;
-    let current = state.snapshot();
-    let dataset = Dataset::new(
-        current.dataset().areas().to_vec(),
-        current.dataset().types().to_vec(),
-        services,
-    )
-    .map_err(|problems| {
-        AppError::Internal(format!(
-            "the approved listings do not form a dataset: {problems:?}"
-        ))
-    })?;
-    state.replace(dataset)?;
-    Ok(())
-}
-
 async fn decide(
     req: HttpRequest,
     account: Authenticated,
@@ -243,20 +224,27 @@ async fn decide(
     let state: Arc<AppState> = state.into_inner();
     let reviewer = account.0.clone();
     let decided_on = Arc::clone(&state);
+    let app = app(&req)?;
     let submission = web::block(move || {
         let comment = decision.comment.as_deref();
-        if approve {
-            let approval = Approval {
-                comment,
-                acknowledge_exact_position: decision.acknowledge_exact_position,
-            };
-            let reference = decided_on.snapshot();
-            let submission = store.approve(&reviewer, id, &approval, reference.dataset())?;
-            rebuild(&store, &decided_on)?;
-            Ok::<_, AppError>(submission)
-        } else {
-            Ok(store.reject(&reviewer, id, comment.unwrap_or_default())?)
+        if !approve {
+            return Ok::<_, AppError>(store.reject(&reviewer, id, comment.unwrap_or_default())?);
         }
+        let approval = Approval {
+            comment,
+            acknowledge_exact_position: decision.acknowledge_exact_position,
+        };
+        let reference = decided_on.snapshot();
+        // The next snapshot is built inside the approval's transaction: if it cannot be, nothing is committed.
+        let (submission, next) =
+            store.approve_then(&reviewer, id, &approval, reference.dataset(), |revision, services| {
+                let dataset = app.assemble(services).map_err(|e| e.to_string())?;
+                decided_on
+                    .prepare(dataset, revision)
+                    .map_err(|e| e.to_string())
+            })?;
+        decided_on.install(next);
+        Ok(submission)
     })
     .await??;
     tracing::info!(submission = submission.id, approve, "submission decided");

@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::sites::{NearProperties, ServingSite, TypeEcho, nearest_sites, serving_sites};
-use super::{Collection, Feature, WithProvenance, position};
+use super::{Collection, Feature, Source, WithProvenance, position};
 use crate::domain::coverage::Status;
+use crate::domain::gaps::gaps_worst_first;
 use crate::domain::lottery::Lottery;
 use crate::domain::{AreaCoverage, ServiceType};
-use crate::http::state::Snapshot;
 
 /// How many sites outside an area its detail lists per type.
 pub const NEAREST_OUTSIDE: usize = 3;
@@ -49,11 +49,11 @@ pub struct AreaTypeDetail<'a> {
 }
 
 fn properties<'a, C>(
-    snapshot: &'a Snapshot,
+    source: Source<'a>,
     area: usize,
     coverage: BTreeMap<&'a str, C>,
 ) -> AreaProperties<'a, C> {
-    let a = &snapshot.dataset().areas()[area];
+    let a = &source.dataset().areas()[area];
     AreaProperties {
         code: a.code.as_str(),
         name: &a.name,
@@ -61,18 +61,18 @@ fn properties<'a, C>(
         basis_source: &a.basis_source,
         estimated_basis: a.has_estimated_basis(),
         representative_point: position(a.representative_point),
-        stale_listings: snapshot.stale_listings(area),
+        stale_listings: source.published.stale_listings(area),
         coverage,
     }
 }
 
 /// Coverage of area `area`, for one type or all.
 fn coverage_of(
-    snapshot: &Snapshot,
+    source: Source<'_>,
     area: usize,
     service_type: Option<usize>,
 ) -> BTreeMap<&str, &AreaCoverage> {
-    snapshot
+    source
         .analysis()
         .types
         .iter()
@@ -83,22 +83,22 @@ fn coverage_of(
 }
 
 /// `/api/areas`: every area with its coverage of one type or all.
-pub fn areas(snapshot: &Snapshot, service_type: Option<usize>) -> serde_json::Result<Vec<u8>> {
-    let features = (0..snapshot.dataset().areas().len())
+pub fn areas(source: Source<'_>, service_type: Option<usize>) -> serde_json::Result<Vec<u8>> {
+    let features = (0..source.dataset().areas().len())
         .map(|area| {
-            let properties = properties(snapshot, area, coverage_of(snapshot, area, service_type));
+            let properties = properties(source, area, coverage_of(source, area, service_type));
             Feature::new(
-                snapshot.dataset().areas()[area].code.as_str(),
-                snapshot.area_geometry(area),
+                source.dataset().areas()[area].code.as_str(),
+                source.area_geometry(area),
                 properties,
             )
         })
         .collect();
     let filter = TypeEcho {
-        service_type: snapshot.type_id(service_type),
+        service_type: source.type_id(service_type),
     };
     serde_json::to_vec(&Collection::new(
-        snapshot.provenance(),
+        source.provenance(),
         FilterMember { filter },
         features,
     ))
@@ -110,18 +110,18 @@ struct FilterMember<F> {
 }
 
 /// `/api/areas/{code}`: one area's Feature with, per type, its coverage, serving sites and nearest sites outside.
-pub fn area_detail(snapshot: &Snapshot, area: usize) -> serde_json::Result<Vec<u8>> {
-    let dataset = snapshot.dataset();
+pub fn area_detail(source: Source<'_>, area: usize) -> serde_json::Result<Vec<u8>> {
+    let dataset = source.dataset();
     let from = dataset.areas()[area].representative_point;
-    let coverage = coverage_of(snapshot, area, None)
+    let coverage = coverage_of(source, area, None)
         .into_iter()
         .map(|(id, coverage)| {
             let t = dataset.types().iter().position(|t| t.id == id);
             let detail = AreaTypeDetail {
                 coverage,
-                serving_sites: serving_sites(snapshot, area, t),
+                serving_sites: serving_sites(source, area, t),
                 nearest_outside: match t {
-                    Some(t) => nearest_sites(snapshot, from, Some(t), NEAREST_OUTSIDE, Some(area)),
+                    Some(t) => nearest_sites(source, from, Some(t), NEAREST_OUTSIDE, Some(area)),
                     None => Vec::new(),
                 },
             };
@@ -129,17 +129,14 @@ pub fn area_detail(snapshot: &Snapshot, area: usize) -> serde_json::Result<Vec<u
         })
         .collect();
     serde_json::to_vec(&WithProvenance {
-        provenance: snapshot.provenance(),
+        provenance: source.provenance(),
         inner: Feature::new(
             dataset.areas()[area].code.as_str(),
-            snapshot.area_geometry(area),
-            properties(snapshot, area, coverage),
+            source.area_geometry(area),
+            properties(source, area, coverage),
         ),
     })
 }
-
-/// The statuses `/api/gaps` lists when none are asked for.
-pub const DEFAULT_GAP_STATUSES: [Status; 2] = [Status::None, Status::Below];
 
 /// An area × type in gap.
 #[derive(Debug, Serialize)]
@@ -159,65 +156,33 @@ struct GapFilter<'a> {
     status: Vec<&'static str>,
 }
 
-fn shortfall_rate(a: &AreaCoverage) -> Option<f64> {
-    a.shortfall
-        .filter(|_| a.basis_population > 0.0)
-        .map(|s| s / a.basis_population * a.rate_per)
-}
-
-/// `/api/gaps`: area × type pairs whose status is in `statuses`, worst first: largest shortfall per basis
-/// population; pairs without a shortfall (types without benchmark) after, `none` before `below`, then the larger
-/// basis population first.
+/// `/api/gaps`: area × type pairs whose status is in `statuses`, worst first
+/// ([`gaps_worst_first`](crate::domain::gaps::gaps_worst_first)).
 pub fn gaps(
-    snapshot: &Snapshot,
+    source: Source<'_>,
     service_type: Option<usize>,
     statuses: &[Status],
 ) -> serde_json::Result<Vec<u8>> {
-    let analysis = snapshot.analysis();
-    let mut pairs: Vec<(usize, &AreaCoverage, Option<f64>)> = analysis
-        .types
-        .iter()
-        .enumerate()
-        .filter(|(t, _)| service_type.is_none_or(|wanted| wanted == *t))
-        .flat_map(|(_, result)| result.areas.iter().enumerate())
-        .filter(|(_, a)| statuses.contains(&a.status))
-        .map(|(area, a)| (area, a, shortfall_rate(a)))
-        .collect();
-    pairs.sort_by(|x, y| {
-        let by_rate = match (x.2, y.2) {
-            // Rounded so that apportioning noise (1e-16) does not decide between equal shortfalls.
-            (Some(a), Some(b)) => (b * 1e9).round().total_cmp(&(a * 1e9).round()),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        };
-        by_rate
-            .then_with(|| (x.1.status != Status::None).cmp(&(y.1.status != Status::None)))
-            .then_with(|| y.1.basis_population.total_cmp(&x.1.basis_population))
-            .then_with(|| x.1.code.cmp(&y.1.code))
-            .then_with(|| x.1.service_type.cmp(&y.1.service_type))
-    });
-    let features = pairs
+    let features = gaps_worst_first(source.analysis(), service_type, statuses)
         .into_iter()
-        .enumerate()
-        .map(|(rank, (area, coverage, shortfall_rate))| {
+        .map(|gap| {
             Feature::new(
-                coverage.code.as_str(),
-                snapshot.area_geometry(area),
+                gap.coverage.code.as_str(),
+                source.area_geometry(gap.area),
                 GapProperties {
-                    coverage,
-                    shortfall_rate,
-                    rank: rank + 1,
+                    coverage: gap.coverage,
+                    shortfall_rate: gap.shortfall_rate,
+                    rank: gap.rank,
                 },
             )
         })
         .collect();
     let filter = GapFilter {
-        service_type: snapshot.type_id(service_type),
+        service_type: source.type_id(service_type),
         status: statuses.iter().map(|s| s.as_str()).collect(),
     };
     serde_json::to_vec(&Collection::new(
-        snapshot.provenance(),
+        source.provenance(),
         FilterMember { filter },
         features,
     ))
@@ -241,12 +206,12 @@ struct Types<T> {
 }
 
 /// `/api/lottery`: per type, the overall rate and the lottery summary.
-pub fn lottery(snapshot: &Snapshot, service_type: Option<usize>) -> serde_json::Result<Vec<u8>> {
-    let dataset = snapshot.dataset();
+pub fn lottery(source: Source<'_>, service_type: Option<usize>) -> serde_json::Result<Vec<u8>> {
+    let dataset = source.dataset();
     let types = dataset
         .types()
         .iter()
-        .zip(&snapshot.analysis().types)
+        .zip(&source.analysis().types)
         .enumerate()
         .filter(|(t, _)| service_type.is_none_or(|wanted| wanted == *t))
         .map(|(_, (st, result))| TypeLottery {
@@ -259,7 +224,7 @@ pub fn lottery(snapshot: &Snapshot, service_type: Option<usize>) -> serde_json::
         })
         .collect();
     serde_json::to_vec(&WithProvenance {
-        provenance: snapshot.provenance(),
+        provenance: source.provenance(),
         inner: Types { types },
     })
 }
@@ -276,12 +241,12 @@ struct TypeEntry<'a> {
 }
 
 /// `/api/types`: the taxonomy with benchmarks.
-pub fn types(snapshot: &Snapshot) -> serde_json::Result<Vec<u8>> {
+pub fn types(source: Source<'_>) -> serde_json::Result<Vec<u8>> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for service in snapshot.dataset().services() {
+    for service in source.dataset().services() {
         *counts.entry(service.service_type.as_str()).or_default() += 1;
     }
-    let types = snapshot
+    let types = source
         .dataset()
         .types()
         .iter()
@@ -292,7 +257,7 @@ pub fn types(snapshot: &Snapshot) -> serde_json::Result<Vec<u8>> {
         })
         .collect();
     serde_json::to_vec(&WithProvenance {
-        provenance: snapshot.provenance(),
+        provenance: source.provenance(),
         inner: Types { types },
     })
 }

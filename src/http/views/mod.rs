@@ -1,5 +1,6 @@
 //! What the API sends: RFC 7946 GeoJSON features and collections (WGS84 longitude/latitude, coordinates rounded to
-//! six decimals, about 0.1 m) and the JSON documents around them. Views only borrow from a snapshot.
+//! six decimals, about 0.1 m) and the JSON documents around them. Views read a [`Source`] — the published
+//! dataset, its analysis and the shapes rendered once — and know nothing of the server's state.
 
 pub mod areas;
 pub mod history;
@@ -12,7 +13,91 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
-use crate::export::round_degrees;
+use crate::domain::{Analysis, Dataset, Published, round_degrees};
+use sites::SiteProperties;
+
+/// What is rendered once per dataset and reused by every view: each area's and each site's GeoJSON geometry, and
+/// each site's published properties.
+#[derive(Debug)]
+pub struct Shapes {
+    area_geometry: Vec<Box<RawValue>>,
+    site_geometry: Vec<Box<RawValue>>,
+    sites: Vec<SiteProperties>,
+}
+
+impl Shapes {
+    /// Renders the shapes of `published`.
+    pub fn new(published: &Published) -> serde_json::Result<Self> {
+        let dataset = published.dataset();
+        let sites = 0..dataset.services().len();
+        Ok(Self {
+            area_geometry: dataset
+                .areas()
+                .iter()
+                .map(|a| multipolygon_geometry(&a.boundary))
+                .collect::<Result<_, _>>()?,
+            site_geometry: sites
+                .clone()
+                .map(|site| point_geometry(dataset.published_point(site)))
+                .collect::<Result<_, _>>()?,
+            sites: sites
+                .map(|site| SiteProperties::new(dataset, site, published.is_stale(site)))
+                .collect(),
+        })
+    }
+}
+
+/// Everything a view reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The dataset as published.
+    pub published: &'a Published,
+    /// Its analysis.
+    pub analysis: &'a Analysis,
+    /// Its shapes, rendered once.
+    pub shapes: &'a Shapes,
+}
+
+impl<'a> Source<'a> {
+    /// The dataset.
+    pub fn dataset(self) -> &'a Dataset {
+        self.published.dataset()
+    }
+
+    /// The analysis.
+    pub fn analysis(self) -> &'a Analysis {
+        self.analysis
+    }
+
+    /// Version and sample-data notice, as every answer carries them.
+    pub fn provenance(self) -> Provenance<'a> {
+        Provenance {
+            version: self.published.version(),
+            sample_data: self.published.sample_data(),
+        }
+    }
+
+    /// The id of type `t`, if given and known.
+    pub fn type_id(self, t: Option<usize>) -> Option<&'a str> {
+        t.and_then(|t| self.dataset().types().get(t))
+            .map(|st| st.id.as_str())
+    }
+
+    /// Area `area`'s GeoJSON geometry.
+    pub fn area_geometry(self, area: usize) -> &'a RawValue {
+        &self.shapes.area_geometry[area]
+    }
+
+    /// Site `site`'s GeoJSON geometry: its published point.
+    pub fn site_geometry(self, site: usize) -> &'a RawValue {
+        &self.shapes.site_geometry[site]
+    }
+
+    /// Site `site`'s published properties.
+    pub fn site(self, site: usize) -> &'a SiteProperties {
+        &self.shapes.sites[site]
+    }
+}
 
 /// `[longitude, latitude]` rounded for publication.
 pub fn position(point: Point<f64>) -> [f64; 2] {

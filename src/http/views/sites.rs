@@ -5,9 +5,8 @@ use geo::{Point, Rect};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Collection, Feature, NoExtra, WithProvenance};
+use super::{Collection, Feature, NoExtra, Source, WithProvenance};
 use crate::domain::Dataset;
-use crate::http::state::Snapshot;
 
 /// A site's published properties (the listing's fields, minus its position).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -125,8 +124,8 @@ pub struct SiteFilter {
 }
 
 impl SiteFilter {
-    fn keeps(&self, snapshot: &Snapshot, site: usize) -> bool {
-        let dataset = snapshot.dataset();
+    fn keeps(&self, source: Source<'_>, site: usize) -> bool {
+        let dataset = source.dataset();
         let service = &dataset.services()[site];
         self.service_type.is_none_or(|t| {
             dataset
@@ -160,60 +159,60 @@ struct ServicesFilterMembers<'a> {
 }
 
 /// A site's point Feature.
-pub fn site_feature<'a, P>(snapshot: &'a Snapshot, site: usize, properties: P) -> Feature<'a, P> {
+pub fn site_feature<'a, P>(source: Source<'a>, site: usize, properties: P) -> Feature<'a, P> {
     Feature::new(
-        &snapshot.site(site).id,
-        snapshot.site_geometry(site),
+        &source.site(site).id,
+        source.site_geometry(site),
         properties,
     )
 }
 
 /// `/api/services`: the sites passing `filter`, in listing order.
-pub fn services(snapshot: &Snapshot, filter: &SiteFilter) -> serde_json::Result<Vec<u8>> {
-    let dataset = snapshot.dataset();
+pub fn services(source: Source<'_>, filter: &SiteFilter) -> serde_json::Result<Vec<u8>> {
+    let dataset = source.dataset();
     let features = (0..dataset.services().len())
-        .filter(|&site| filter.keeps(snapshot, site))
-        .map(|site| site_feature(snapshot, site, snapshot.site(site)))
+        .filter(|&site| filter.keeps(source, site))
+        .map(|site| site_feature(source, site, source.site(site)))
         .collect();
     let echo = ServicesFilterEcho {
         filter: ServicesFilterMembers {
-            service_type: snapshot.type_id(filter.service_type),
+            service_type: source.type_id(filter.service_type),
             area: filter
                 .serving
                 .and_then(|a| dataset.areas().get(a))
                 .map(|a| a.code.as_str()),
         },
     };
-    serde_json::to_vec(&Collection::new(snapshot.provenance(), echo, features))
+    serde_json::to_vec(&Collection::new(source.provenance(), echo, features))
 }
 
 /// `/api/export/services.geojson`: every site, without filter members.
-pub fn services_export(snapshot: &Snapshot) -> serde_json::Result<Vec<u8>> {
-    let features = (0..snapshot.dataset().services().len())
-        .map(|site| site_feature(snapshot, site, snapshot.site(site)))
+pub fn services_export(source: Source<'_>) -> serde_json::Result<Vec<u8>> {
+    let features = (0..source.dataset().services().len())
+        .map(|site| site_feature(source, site, source.site(site)))
         .collect();
     serde_json::to_vec(&Collection::new(
-        snapshot.provenance(),
+        source.provenance(),
         NoExtra {},
         features,
     ))
 }
 
 /// `/api/services/{id}`: one site's Feature.
-pub fn service_detail(snapshot: &Snapshot, site: usize) -> serde_json::Result<Vec<u8>> {
+pub fn service_detail(source: Source<'_>, site: usize) -> serde_json::Result<Vec<u8>> {
     serde_json::to_vec(&WithProvenance {
-        provenance: snapshot.provenance(),
-        inner: site_feature(snapshot, site, snapshot.site(site)),
+        provenance: source.provenance(),
+        inner: site_feature(source, site, source.site(site)),
     })
 }
 
 /// Sites of type `service_type` (all types when `None`) serving area `area`, in listing order.
 pub fn serving_sites(
-    snapshot: &Snapshot,
+    source: Source<'_>,
     area: usize,
     service_type: Option<usize>,
 ) -> Vec<ServingSite<'_>> {
-    let dataset = snapshot.dataset();
+    let dataset = source.dataset();
     let wanted = service_type.and_then(|t| dataset.types().get(t));
     dataset
         .services()
@@ -229,7 +228,7 @@ pub fn serving_sites(
                 .map_or("", |t| t.basis.as_str());
             let capacity_fraction = dataset.capacity_fraction(site, area, basis);
             ServingSite {
-                site: snapshot.site(site),
+                site: source.site(site),
                 capacity_fraction,
                 capacity_share: service.capacity.map(|c| c * capacity_fraction),
             }
@@ -240,14 +239,14 @@ pub fn serving_sites(
 /// The `k` sites of a type (all types when `None`) nearest to `from`, nearest first, leaving out those located in
 /// area `outside` when given. Distances and order are taken to published points only.
 pub fn nearest_sites(
-    snapshot: &Snapshot,
+    source: Source<'_>,
     from: Point<f64>,
     service_type: Option<usize>,
     k: usize,
     outside: Option<usize>,
 ) -> Vec<Feature<'_, NearProperties<'_>>> {
-    let index = snapshot.site_index(service_type);
-    let dataset = snapshot.dataset();
+    let index = source.published.site_index(service_type);
+    let dataset = source.dataset();
     // Sites inside `outside` are skipped, so without knowing how many there are every site is fetched.
     let fetch = if outside.is_some() { index.len() } else { k };
     index
@@ -258,10 +257,10 @@ pub fn nearest_sites(
         .enumerate()
         .map(|(rank, near)| {
             site_feature(
-                snapshot,
+                source,
                 near.site,
                 NearProperties {
-                    site: snapshot.site(near.site),
+                    site: source.site(near.site),
                     distance_km: near.distance_km,
                     rank: rank + 1,
                 },
@@ -298,24 +297,24 @@ pub struct TypeEcho<'a> {
 /// `/api/nearest`: the `k` sites of a type (all types when `None`) nearest to `from`, and the area `from` lies
 /// in with the sites of that type serving it.
 pub fn nearest(
-    snapshot: &Snapshot,
+    source: Source<'_>,
     from: Point<f64>,
     service_type: Option<usize>,
     k: usize,
 ) -> serde_json::Result<Vec<u8>> {
-    let dataset = snapshot.dataset();
+    let dataset = source.dataset();
     let area = dataset.locate(from).map(|a| PointArea {
         code: dataset.areas()[a].code.as_str(),
         name: &dataset.areas()[a].name,
-        serving: serving_sites(snapshot, a, service_type),
+        serving: serving_sites(source, a, service_type),
     });
     let members = NearestMembers {
         k,
         filter: TypeEcho {
-            service_type: snapshot.type_id(service_type),
+            service_type: source.type_id(service_type),
         },
         area,
     };
-    let features = nearest_sites(snapshot, from, service_type, k, None);
-    serde_json::to_vec(&Collection::new(snapshot.provenance(), members, features))
+    let features = nearest_sites(source, from, service_type, k, None);
+    serde_json::to_vec(&Collection::new(source.provenance(), members, features))
 }
