@@ -143,7 +143,10 @@ impl App {
     pub fn listings_source(&self) -> String {
         match self.config.listings_source() {
             ListingsSource::Store(dir) => {
-                format!("the live store {}", dir.join(crate::store::DATABASE_FILE).display())
+                format!(
+                    "the live store {}",
+                    dir.join(crate::store::DATABASE_FILE).display()
+                )
             }
             ListingsSource::File(file) => file.display().to_string(),
         }
@@ -153,7 +156,9 @@ impl App {
     pub fn listings(&self) -> Result<Listings, OpenError> {
         match &self.store {
             Some(store) => {
-                let snapshot = store.snapshot().map_err(|source| store_error(store, source))?;
+                let snapshot = store
+                    .snapshot()
+                    .map_err(|source| store_error(store, source))?;
                 Ok(Listings {
                     revision: snapshot.version,
                     services: snapshot.services,

@@ -42,7 +42,10 @@ pub fn run_import(args: &ImportServicesArgs, out: &mut dyn Write) -> Result<(), 
         data_dir: Some(args.store.data_dir.clone()),
         ..args.data.config()
     };
-    let file = args.file.clone().unwrap_or_else(|| config.paths.services.clone());
+    let file = args
+        .file
+        .clone()
+        .unwrap_or_else(|| config.paths.services.clone());
     let app = App::open(&config, StoreMode::Create).map_err(|e| e.to_string())?;
     let summary = app
         .import_services(&file)

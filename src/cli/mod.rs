@@ -142,7 +142,10 @@ pub struct ReportArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// The listings CSV to check.
-    #[arg(required_unless_present = "against_live", conflicts_with = "against_live")]
+    #[arg(
+        required_unless_present = "against_live",
+        conflicts_with = "against_live"
+    )]
     pub file: Option<PathBuf>,
     /// Check the live store's listings (`--data-dir`) against the data files instead of a CSV: for instance
     /// after editing services/types.csv, before restarting the server on it.

@@ -182,12 +182,12 @@ fn watch(app: Arc<App>, state: Weak<AppState>, interval: Duration) {
                 .and_then(|store| store.dataset_version().ok())
                 .is_some_and(|revision| revision > seen);
             if newer {
-                let rebuilt = app
-                    .dataset()
-                    .map_err(|e| e.to_string())
-                    .and_then(|(revision, dataset)| {
-                        state.replace(dataset, revision).map_err(|e| e.to_string())
-                    });
+                let rebuilt =
+                    app.dataset()
+                        .map_err(|e| e.to_string())
+                        .and_then(|(revision, dataset)| {
+                            state.replace(dataset, revision).map_err(|e| e.to_string())
+                        });
                 if let Err(error) = rebuilt {
                     tracing::error!(%error, "the store changed but its listings cannot be served; keeping the last good ones");
                 }

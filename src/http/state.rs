@@ -108,7 +108,11 @@ fn render(source: Source<'_>) -> Result<Stored, SnapshotError> {
 impl Snapshot {
     /// Analyses `dataset` (read at store revision `revision`) and renders every stored body. CPU-bound (a fraction
     /// of a second for London): run it off the request path.
-    pub fn build(dataset: Dataset, revision: i64, stale_months: u32) -> Result<Self, SnapshotError> {
+    pub fn build(
+        dataset: Dataset,
+        revision: i64,
+        stale_months: u32,
+    ) -> Result<Self, SnapshotError> {
         let analysis = analyse(&dataset, &AnalysisOptions::default());
         // Staleness is judged on the day the snapshot is built; a data change rebuilds it.
         let published = Published::new(dataset, chrono::Utc::now().date_naive(), stale_months);

@@ -143,11 +143,18 @@ impl Store {
         // The next listings are analysed outside the write lock, so that submissions never wait on an analysis;
         // the write then commits only if nothing changed the listings meanwhile (else it tries again). Approvals in
         // this process take turns, so only another process (an import) can make one try again.
-        let _turn = self.approvals.lock().unwrap_or_else(PoisonError::into_inner);
+        let _turn = self
+            .approvals
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         for _ in 0..APPROVAL_ATTEMPTS {
             let (revision, services, pending) = self.read(|conn| {
                 let pending = approvable(conn, reviewer, submission_id, approval, reference)?;
-                Ok((listings::revision(conn)?, listings::current_services(conn)?, pending))
+                Ok((
+                    listings::revision(conn)?,
+                    listings::current_services(conn)?,
+                    pending,
+                ))
             })?;
             let after = with_applied(services, &pending)?;
             let prepared = next(revision + 1, after).map_err(|problem| {
@@ -175,7 +182,14 @@ impl Store {
                     },
                 )?;
                 bump_dataset_version(tx)?;
-                decide(tx, pending.id, SubmissionStatus::Approved, reviewer, comment.as_deref()).map(Some)
+                decide(
+                    tx,
+                    pending.id,
+                    SubmissionStatus::Approved,
+                    reviewer,
+                    comment.as_deref(),
+                )
+                .map(Some)
             })?;
             if let Some(decided) = committed {
                 return Ok((decided, prepared));
@@ -329,7 +343,10 @@ fn approvable(
 
 /// The current services as they will be once `pending` is applied, in the order the store keeps them: a change
 /// keeps its place, a new listing comes last, a closure leaves.
-fn with_applied(mut services: Vec<Service>, pending: &Submission) -> Result<Vec<Service>, StoreError> {
+fn with_applied(
+    mut services: Vec<Service>,
+    pending: &Submission,
+) -> Result<Vec<Service>, StoreError> {
     let position = services.iter().position(|s| s.id == pending.listing_id);
     if pending.kind == SubmissionKind::Closure {
         if let Some(position) = position {

@@ -3,12 +3,12 @@
 use actix_web::web;
 
 use super::{computed, stored};
+use crate::domain::gaps::DEFAULT_GAP_STATUSES;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::openapi::{GapCollection, LotteryList};
 use crate::http::params::{self, GapsQuery, TypeQuery};
 use crate::http::reply::{GEO_JSON, JSON, Reply};
 use crate::http::state::AppState;
-use crate::domain::gaps::DEFAULT_GAP_STATUSES;
 use crate::http::views::areas;
 
 /// Area × type pairs in gap, worst first: largest shortfall per basis population (`shortfall_rate`, per
@@ -35,7 +35,11 @@ pub async fn gaps(
     if statuses == DEFAULT_GAP_STATUSES {
         stored(&snapshot, snapshot.gaps_body(t), GEO_JSON)
     } else {
-        computed(&snapshot, areas::gaps(snapshot.source(), t, &statuses), GEO_JSON)
+        computed(
+            &snapshot,
+            areas::gaps(snapshot.source(), t, &statuses),
+            GEO_JSON,
+        )
     }
 }
 

@@ -34,5 +34,9 @@ pub async fn nearest(
     let from = query.point()?;
     let k = query.k()?;
     let t = params::service_type(&snapshot, &query.service_type)?;
-    computed(&snapshot, sites::nearest(snapshot.source(), from, t, k), GEO_JSON)
+    computed(
+        &snapshot,
+        sites::nearest(snapshot.source(), from, t, k),
+        GEO_JSON,
+    )
 }

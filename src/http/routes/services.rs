@@ -41,7 +41,11 @@ pub async fn list(
             GEO_JSON,
         )
     } else {
-        computed(&snapshot, sites::services(snapshot.source(), &filter), GEO_JSON)
+        computed(
+            &snapshot,
+            sites::services(snapshot.source(), &filter),
+            GEO_JSON,
+        )
     }
 }
 

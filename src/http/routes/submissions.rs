@@ -236,13 +236,18 @@ async fn decide(
         };
         let reference = decided_on.snapshot();
         // The next snapshot is built inside the approval's transaction: if it cannot be, nothing is committed.
-        let (submission, next) =
-            store.approve_then(&reviewer, id, &approval, reference.dataset(), |revision, services| {
+        let (submission, next) = store.approve_then(
+            &reviewer,
+            id,
+            &approval,
+            reference.dataset(),
+            |revision, services| {
                 let dataset = app.assemble(services).map_err(|e| e.to_string())?;
                 decided_on
                     .prepare(dataset, revision)
                     .map_err(|e| e.to_string())
-            })?;
+            },
+        )?;
         decided_on.install(next);
         Ok(submission)
     })

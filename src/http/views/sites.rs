@@ -191,11 +191,7 @@ pub fn services_export(source: Source<'_>) -> serde_json::Result<Vec<u8>> {
     let features = (0..source.dataset().services().len())
         .map(|site| site_feature(source, site, source.site(site)))
         .collect();
-    serde_json::to_vec(&Collection::new(
-        source.provenance(),
-        NoExtra {},
-        features,
-    ))
+    serde_json::to_vec(&Collection::new(source.provenance(), NoExtra {}, features))
 }
 
 /// `/api/services/{id}`: one site's Feature.

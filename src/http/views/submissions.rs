@@ -7,8 +7,8 @@ use geo::Point;
 use serde::Serialize;
 
 use crate::domain::disclosure::{Disclosure, Reader, View, disclosure};
-use crate::domain::{Dataset, LocationPrecision};
 use crate::domain::round_degrees;
+use crate::domain::{Dataset, LocationPrecision};
 use crate::load::ServiceRecord;
 use crate::store::{FieldDiff, Review, ReviewWarning, Submission, SubmissionKind};
 
