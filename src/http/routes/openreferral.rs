@@ -8,6 +8,7 @@ use actix_web::web;
 use serde_json::{Value, json};
 
 use super::computed;
+use crate::domain::LocationPrecision;
 use crate::http::error::AppError;
 use crate::http::reply::{JSON, Reply};
 use crate::http::state::{AppState, Snapshot};
@@ -46,7 +47,8 @@ fn records(snapshot: &Snapshot) -> Value {
             "assured_date": p.last_verified,
         }));
         let point = dataset.published_point(site);
-        let confidential = p.location_precision == "confidential";
+        let confidential =
+            dataset.services()[site].location_precision == LocationPrecision::Confidential;
         let location_id = format!("location-{}", p.id);
         locations.push(json!({
             "id": location_id,
