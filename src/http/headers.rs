@@ -27,7 +27,7 @@ pub async fn head_as_get(
     next.call(req).await
 }
 
-/// Adds `Cache-Control: no-store` to every answer to a request that carries credentials or concerns
+/// Drops the internal `Content-Encoding: identity` marker; adds `Cache-Control: no-store` to every answer to a request that carries credentials or concerns
 /// submissions (nothing a shared cache or the browser's history should keep), `Referrer-Policy: no-referrer`
 /// everywhere, and the Content-Security-Policy (which also forbids framing) to every HTML page that has none.
 pub async fn security_headers(
@@ -40,6 +40,14 @@ pub async fn security_headers(
     let headers = response.headers_mut();
     if private {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // `Reply` marks a body it sends unencoded with `identity` so that the compression middleware (inside this one)
+    // leaves it alone; the marker says nothing to the client.
+    if headers
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"identity"))
+    {
+        headers.remove(header::CONTENT_ENCODING);
     }
     if !headers.contains_key(header::REFERRER_POLICY) {
         headers.insert(
