@@ -113,17 +113,18 @@ struct FilterMember<F> {
 pub fn area_detail(source: Source<'_>, area: usize) -> serde_json::Result<Vec<u8>> {
     let dataset = source.dataset();
     let from = dataset.areas()[area].representative_point;
-    let coverage = coverage_of(source, area, None)
-        .into_iter()
-        .map(|(id, coverage)| {
-            let t = dataset.types().iter().position(|t| t.id == id);
+    // Analysis results come in taxonomy order, one per type, so the position is the type.
+    let coverage = source
+        .analysis()
+        .types
+        .iter()
+        .enumerate()
+        .filter_map(|(t, result)| Some((t, result.service_type.as_str(), result.areas.get(area)?)))
+        .map(|(t, id, coverage)| {
             let detail = AreaTypeDetail {
                 coverage,
-                serving_sites: serving_sites(source, area, t),
-                nearest_outside: match t {
-                    Some(t) => nearest_sites(source, from, Some(t), NEAREST_OUTSIDE, Some(area)),
-                    None => Vec::new(),
-                },
+                serving_sites: serving_sites(source, area, Some(t)),
+                nearest_outside: nearest_sites(source, from, Some(t), NEAREST_OUTSIDE, Some(area)),
             };
             (id, detail)
         })
