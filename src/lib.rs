@@ -7,6 +7,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// The offline boundary importer behind `gapmap import-boundaries`, run by hand to produce `boundaries/*.geojson`.
+/// Nothing at run time uses it: the server reads its output through [`load`].
+pub mod boundaries;
 pub mod cli;
 pub mod config;
 pub mod domain;
