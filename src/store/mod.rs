@@ -16,6 +16,7 @@ mod migrations;
 mod restore;
 mod review;
 mod submissions;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -31,12 +32,13 @@ use crate::load::services::FieldProblem;
 
 pub use accounts::{Account, AuthError, NewAccount, Role, Token};
 pub use audit::{Actor, Version};
-pub use backup::{BackupError, BackupSummary, backup};
+pub use backup::{BackupError, backup};
 pub use fields::ListingFields;
 pub use listings::{DEFAULT_STALE_MONTHS, ImportSummary, Listing, Snapshot, field_value, is_stale};
 pub use restore::{Restored, restore};
 pub use review::{Approval, FieldDiff, MAX_COMMENT_CHARS, Review, ReviewWarning};
 pub use submissions::{Submission, SubmissionKind, SubmissionRequest, SubmissionStatus, Submitted};
+pub use verify::BackupSummary;
 
 /// Default directory of the database, relative to the working directory.
 pub const DEFAULT_DATA_DIR: &str = "./data";
