@@ -16,6 +16,7 @@ mod migrations;
 mod restore;
 mod review;
 mod submissions;
+mod tokens;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +31,7 @@ use rusqlite::{Connection, Row, Transaction, TransactionBehavior};
 use crate::load::LoadError;
 use crate::load::services::FieldProblem;
 
-pub use accounts::{Account, AuthError, NewAccount, Role, Token};
+pub use accounts::{Account, NewAccount, Role};
 pub use audit::{Actor, Version};
 pub use backup::{BackupError, backup};
 pub use fields::ListingFields;
@@ -38,6 +39,7 @@ pub use listings::{DEFAULT_STALE_MONTHS, ImportSummary, Listing, Snapshot, field
 pub use restore::{Restored, restore};
 pub use review::{Approval, FieldDiff, MAX_COMMENT_CHARS, Review, ReviewWarning};
 pub use submissions::{Submission, SubmissionKind, SubmissionRequest, SubmissionStatus, Submitted};
+pub use tokens::{AuthError, Token};
 pub use verify::BackupSummary;
 
 /// Default directory of the database, relative to the working directory.
