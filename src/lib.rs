@@ -8,6 +8,9 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+/// The offline boundary importer behind `gapmap import-boundaries`, run by hand to produce `boundaries/*.geojson`.
+/// Nothing at run time uses it: the server reads its output through [`load`].
+pub mod boundaries;
 pub mod cli;
 pub mod config;
 pub mod domain;

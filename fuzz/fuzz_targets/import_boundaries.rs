@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use gapmap::load::import::convert;
+use gapmap::boundaries::convert;
 use gapmap::load::parse_boundaries;
 use geo::Validation;
 use libfuzzer_sys::fuzz_target;

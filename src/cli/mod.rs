@@ -274,7 +274,7 @@ fn run_validate(args: &ValidateArgs, out: &mut dyn Write) -> Result<(), String> 
 }
 
 fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), String> {
-    let summary = load::import::run(
+    let summary = crate::boundaries::run(
         &args.input,
         &args.output,
         Some(&args.codes),

@@ -2,7 +2,6 @@
 //! the engine's types. Every problem carries the file, and where it has one the line and field.
 
 mod boundaries;
-pub mod import;
 mod population;
 pub mod services;
 mod types;

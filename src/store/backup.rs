@@ -1,9 +1,10 @@
-//! Backups of the live database, and the checks a backup (or a file offered for restore) must pass.
+//! Backups of the live database, and the file handling a backup and a restore share.
 //!
 //! [`backup`] copies `<data-dir>/gapmap.db` with SQLite's online backup API while `gapmap serve` keeps running and
 //! writing. The copy is one self-contained file (rollback-journal mode, no `-wal` or `-shm` beside it), made with
 //! mode 0600 because it holds account token hashes and confidential sites' coordinates.
-//! [`restore`](super::restore()) puts such a file back as the live database.
+//! [`restore`](super::restore()) puts such a file back as the live database; both check the file with
+//! [`super::verify`].
 //!
 //! ```
 //! # let dir = tempfile::tempdir()?;
@@ -17,22 +18,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::fmt;
 use std::fs::{self, File};
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, OpenFlags};
 use tempfile::TempPath;
 
-use super::{BUSY_TIMEOUT, DATABASE_FILE, migrations};
+use super::verify::{BackupSummary, classify_read, verify};
+use super::{BUSY_TIMEOUT, DATABASE_FILE};
 
-/// The first 16 bytes of every SQLite database file.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-/// The tables every gapmap database has had since schema version 1.
-const GAPMAP_TABLES: [&str; 5] = ["accounts", "listings", "submissions", "audit", "dataset"];
 /// The files SQLite may keep beside a database, by suffix.
 pub(super) const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
 
@@ -148,40 +145,6 @@ pub enum BackupError {
     },
 }
 
-/// What a verified backup (or a restored database) holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BackupSummary {
-    /// Current listings.
-    pub listings: u64,
-    /// Submissions of any status.
-    pub submissions: u64,
-    /// Rows of the audit log (approved versions of listings).
-    pub audit_entries: u64,
-    /// Accounts, revoked ones included.
-    pub accounts: u64,
-    /// The file's size in bytes.
-    pub bytes: u64,
-    /// The schema version (`PRAGMA user_version`) it was written at.
-    pub schema_version: i64,
-}
-
-impl fmt::Display for BackupSummary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count =
-            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        write!(
-            f,
-            "{}, {}, {}, {}, {} (schema version {})",
-            count(self.listings, "listing", "listings"),
-            count(self.submissions, "submission", "submissions"),
-            count(self.audit_entries, "audit entry", "audit entries"),
-            count(self.accounts, "account", "accounts"),
-            count(self.bytes, "byte", "bytes"),
-            self.schema_version
-        )
-    }
-}
-
 /// Copies the live database in `data_dir` to `target` while a server may be using it, and verifies the copy.
 ///
 /// The copy is taken in a single step of SQLite's online backup API, inside one read transaction: it is the
@@ -271,124 +234,6 @@ pub(super) fn copy(
     })
     .map_err(sqlite(named))?;
     dest.close().map_err(|(_, e)| sqlite(named)(e))
-}
-
-/// Checks a finished copy, `file`, read-only: SQLite's integrity and foreign-key checks, then that it is a gapmap
-/// database this build can open. Errors name `named`, the file the user gave.
-pub(super) fn verify(file: &Path, named: &Path) -> Result<BackupSummary, BackupError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(file, flags).map_err(sqlite(named))?;
-    let integrity =
-        text_rows(&conn, "PRAGMA integrity_check").map_err(|e| classify_read(named, e))?;
-    if integrity != ["ok"] {
-        return Err(BackupError::Damaged {
-            path: named.to_owned(),
-            problems: integrity.join("\n"),
-        });
-    }
-    let found: i64 = conn
-        .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(sqlite(named))?;
-    let known = migrations::latest();
-    if found > known {
-        return Err(BackupError::TooNew {
-            path: named.to_owned(),
-            found,
-            known,
-        });
-    }
-    let tables = text_rows(&conn, "SELECT name FROM sqlite_schema WHERE type = 'table'")
-        .map_err(sqlite(named))?;
-    let missing: Vec<&str> = GAPMAP_TABLES
-        .into_iter()
-        .filter(|t| !tables.iter().any(|name| name == t))
-        .collect();
-    if found < 1 || !missing.is_empty() {
-        let detail = if missing.is_empty() {
-            format!("schema version {found}")
-        } else {
-            format!("no table {}", missing.join(", "))
-        };
-        return Err(BackupError::NotGapmap {
-            path: named.to_owned(),
-            detail,
-        });
-    }
-    let violations = text_rows(
-        &conn,
-        "SELECT format('row %s of %s refers to a missing row of %s', quote(rowid), \"table\", parent)
-         FROM pragma_foreign_key_check",
-    )
-    .map_err(sqlite(named))?;
-    if !violations.is_empty() {
-        return Err(BackupError::Damaged {
-            path: named.to_owned(),
-            problems: violations.join("\n"),
-        });
-    }
-    let count = |table: &str| count_rows(&conn, table).map_err(sqlite(named));
-    Ok(BackupSummary {
-        listings: count("listings")?,
-        submissions: count("submissions")?,
-        audit_entries: count("audit")?,
-        accounts: count("accounts")?,
-        bytes: file_size(file)?,
-        schema_version: found,
-    })
-}
-
-/// The number of rows in `table` (a name from this module, never user input).
-pub(super) fn count_rows(conn: &Connection, table: &str) -> rusqlite::Result<u64> {
-    let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
-        row.get(0)
-    })?;
-    Ok(u64::try_from(n).unwrap_or_default())
-}
-
-/// The first column of every row `sql` returns, as text.
-fn text_rows(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
-    rows.collect()
-}
-
-/// Refuses a file that does not start with SQLite's header, before SQLite opens it.
-pub(super) fn check_header(file: &Path) -> Result<(), BackupError> {
-    let mut header = Vec::with_capacity(SQLITE_HEADER.len());
-    File::open(file)
-        .and_then(|f| f.take(SQLITE_HEADER.len() as u64).read_to_end(&mut header))
-        .map_err(io_error("read", file))?;
-    if header.as_slice() == SQLITE_HEADER {
-        return Ok(());
-    }
-    let detail = if header.is_empty() {
-        "the file is empty".to_owned()
-    } else {
-        "it does not start with SQLite's header".to_owned()
-    };
-    Err(BackupError::NotSqlite {
-        path: file.to_owned(),
-        detail,
-    })
-}
-
-/// SQLite's error reading `file`, as the most specific refusal.
-fn classify_read(file: &Path, error: rusqlite::Error) -> BackupError {
-    let path = file.to_owned();
-    match error.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => BackupError::NotSqlite {
-            path,
-            detail: error.to_string(),
-        },
-        Some(ErrorCode::DatabaseCorrupt) => BackupError::Damaged {
-            path,
-            problems: error.to_string(),
-        },
-        _ => BackupError::Sqlite {
-            path,
-            source: error,
-        },
-    }
 }
 
 /// Whether `path` is the live database or one of its side files (compared by directory and name, as `path` may

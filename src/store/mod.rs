@@ -16,6 +16,8 @@ mod migrations;
 mod restore;
 mod review;
 mod submissions;
+mod tokens;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -29,14 +31,16 @@ use rusqlite::{Connection, Row, Transaction, TransactionBehavior};
 use crate::load::LoadError;
 use crate::load::services::FieldProblem;
 
-pub use accounts::{Account, AuthError, NewAccount, Role, Token};
+pub use accounts::{Account, NewAccount, Role};
 pub use audit::{Actor, Version};
-pub use backup::{BackupError, BackupSummary, backup};
+pub use backup::{BackupError, backup};
 pub use fields::ListingFields;
 pub use listings::{DEFAULT_STALE_MONTHS, ImportSummary, Listing, Snapshot, field_value, is_stale};
 pub use restore::{Restored, restore};
 pub use review::{Approval, FieldDiff, MAX_COMMENT_CHARS, Review, ReviewWarning};
 pub use submissions::{Submission, SubmissionKind, SubmissionRequest, SubmissionStatus, Submitted};
+pub use tokens::{AuthError, Token};
+pub use verify::BackupSummary;
 
 /// Default directory of the database, relative to the working directory.
 pub const DEFAULT_DATA_DIR: &str = "./data";

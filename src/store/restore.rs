@@ -1,4 +1,4 @@
-//! Restoring a backup made by [`super::backup`] as the live database.
+//! Restoring a backup made by [`super::backup()`] as the live database.
 //!
 //! A restore must not run under a live server. It takes an exclusive lock on the current database first; in WAL
 //! mode every open connection holds a shared lock on the database file for as long as it is open, so this fails
@@ -13,9 +13,10 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::backup::{
-    BackupError, BackupSummary, SIDE_FILES, check_header, copy, count_rows, file_size, io_error,
-    is_live_file, sqlite, sync, sync_dir, temporary_beside, verify, with_suffix,
+    BackupError, SIDE_FILES, copy, file_size, io_error, is_live_file, sqlite, sync, sync_dir,
+    temporary_beside, with_suffix,
 };
+use super::verify::{BackupSummary, check_header, count_rows, verify};
 use super::{BUSY_TIMEOUT, DATABASE_FILE};
 
 /// How long `restore` waits for other connections to let go of the live database before concluding that another

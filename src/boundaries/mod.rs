@@ -1,13 +1,14 @@
 //! `gapmap import-boundaries`: TopoJSON / GeoJSON boundaries in, validated RFC 7946 GeoJSON out.
 //!
 //! The steps, one module each: `source` reads the file (with `topojson` decoding Topologies), `naming`
-//! recognises each feature's GSS code and name, `ring` and `repair` make each geometry valid or say why they
-//! cannot, and `output` writes the result atomically. Every repair is reported; any problem that cannot be
-//! repaired safely stops the import before anything is written.
+//! recognises each feature's GSS code and name, `ring`, `repair` and `renode` make each geometry valid or say
+//! why they cannot, and `output` writes the result atomically. Every repair is reported; any problem that cannot
+//! be repaired safely stops the import before anything is written.
 
 mod error;
 mod naming;
 mod output;
+mod renode;
 mod repair;
 mod ring;
 mod source;
@@ -20,7 +21,8 @@ use std::path::Path;
 use geo::GeodesicArea;
 
 pub use error::{FeatureError, ImportError};
-pub use repair::{GeometryProblem, MAX_AREA_CHANGE_PERCENT, Repair};
+pub use renode::MAX_AREA_CHANGE_PERCENT;
+pub use repair::{GeometryProblem, Repair};
 pub use ring::{DECIMALS, RingPlace};
 pub use source::SourceFormat;
 

@@ -232,7 +232,7 @@ impl CodeBook {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::import::source::SourceGeometry;
+    use crate::boundaries::source::SourceGeometry;
     use serde_json::json;
 
     fn feature(id: Option<&str>, properties: Value) -> SourceFeature {

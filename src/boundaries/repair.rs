@@ -1,19 +1,13 @@
-//! Making a feature's polygons valid: the ring repairs of [`super::ring`] always, then re-noding of an
-//! invalid (e.g. self-intersecting) geometry only when that changes its geodesic area by less than
-//! [`MAX_AREA_CHANGE_PERCENT`].
+//! Making a feature's polygons valid: the ring repairs of [`super::ring`] always, then, for a geometry that is
+//! still invalid (e.g. self-intersecting), the re-noding of [`super::renode`].
 
 use std::fmt;
 
-use geo::algorithm::bool_ops::{BooleanOps, FillRule, OpType};
-use geo::orient::{Direction, Orient};
-use geo::{GeodesicArea, LineString, MultiPolygon, Polygon, Validation};
+use geo::{LineString, MultiPolygon, Polygon};
 
+use super::renode::{MAX_AREA_CHANGE_PERCENT, make_valid};
 use super::ring::{RingPlace, clean_ring, orient_ring};
 use super::source::Ring;
-
-/// Largest change in geodesic area, in percent of the original, that re-noding a self-intersecting geometry
-/// may make and still be accepted as a repair rather than a guess.
-pub const MAX_AREA_CHANGE_PERCENT: f64 = 1.0;
 
 /// One safe repair made to a feature's geometry.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,7 +118,7 @@ fn change_text(percent: f64) -> String {
 /// A valid geometry and the repairs that made it so.
 #[derive(Debug, Clone)]
 pub struct Repaired {
-    /// Valid polygons, RFC 7946 orientation, coordinates rounded to [`DECIMALS`] places.
+    /// Valid polygons, RFC 7946 orientation, coordinates rounded to [`super::DECIMALS`] places.
     pub shape: MultiPolygon<f64>,
     /// What was changed, in order.
     pub repairs: Vec<Repair>,
@@ -178,80 +172,9 @@ pub fn repair(polygons: Vec<Vec<Ring>>) -> Result<Repaired, GeometryProblem> {
     if kept.is_empty() {
         return Err(GeometryProblem::Empty { dropped });
     }
-    let mut shape = MultiPolygon(kept);
-    let reasons = problems(&shape);
-    if !reasons.is_empty() {
-        let (renoded, area_change_percent) = renode(&shape);
-        // Written so that a NaN or infinite change (no original area to compare with) is refused too.
-        let small = area_change_percent.abs() < MAX_AREA_CHANGE_PERCENT;
-        if !small {
-            return Err(GeometryProblem::Unrepairable {
-                reasons,
-                area_change_percent,
-            });
-        }
-        shape = renoded;
-        repairs.push(Repair::Renoded {
-            reasons,
-            area_change_percent,
-        });
-    }
-    if let Some(reason) = problems(&shape).into_iter().next() {
-        return Err(GeometryProblem::StillInvalid { reason });
-    }
+    let (shape, renoded) = make_valid(MultiPolygon(kept))?;
+    repairs.extend(renoded);
     Ok(Repaired { shape, repairs })
-}
-
-/// What geo's validity check (OGC Simple Features rules) finds wrong, without repeats.
-fn problems(shape: &MultiPolygon<f64>) -> Vec<String> {
-    let mut reasons: Vec<String> = shape
-        .validation_errors()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    reasons.dedup();
-    reasons
-}
-
-/// Re-nodes a geometry: a union with nothing under the non-zero fill rule splits rings where they cross and
-/// keeps everywhere they enclose. Returns the result (rounded and tidied like the input) and its change in
-/// geodesic area, in percent of the original (infinite when the original has no area).
-fn renode(shape: &MultiPolygon<f64>) -> (MultiPolygon<f64>, f64) {
-    let before = shape.geodesic_area_signed().abs();
-    let renoded = shape.boolean_op_with_fill_rule(
-        &MultiPolygon::<f64>::new(vec![]),
-        OpType::Union,
-        FillRule::NonZero,
-    );
-    // New crossing points need rounding like every other point; that can leave repeats or slivers to tidy.
-    let mut discard = Vec::new();
-    let tidied = renoded
-        .0
-        .into_iter()
-        .filter_map(|polygon| {
-            let (exterior, holes) = polygon.into_inner();
-            let place = RingPlace {
-                polygon: 0,
-                hole: None,
-            };
-            let exterior = clean_ring(exterior.0, place, &mut discard)?;
-            let holes = holes
-                .into_iter()
-                .filter_map(|hole| clean_ring(hole.0, place, &mut discard));
-            Some(Polygon::new(
-                LineString(exterior),
-                holes.map(LineString).collect(),
-            ))
-        })
-        .collect::<MultiPolygon<f64>>()
-        .orient(Direction::Default);
-    let after = tidied.geodesic_area_unsigned();
-    let change = if before > 0.0 {
-        (after - before) / before * 100.0
-    } else {
-        f64::INFINITY
-    };
-    (tidied, change)
 }
 
 #[cfg(test)]
@@ -310,94 +233,6 @@ mod tests {
         let polygon = &repaired.shape.0[0];
         assert!(polygon.exterior().is_ccw());
         assert!(polygon.interiors()[0].is_cw());
-    }
-
-    #[test]
-    fn small_self_intersection_is_renoded_and_its_area_change_reported() {
-        // The square whose closing edge overshoots below the start, crossing the bottom edge at about
-        // (0.00196, 51.5) and making a tiny clockwise lobe: ~0.02% of the area, counted negative in the
-        // original's signed area and positive after re-noding, so a change of about +0.04%.
-        let twisted = ring(&[
-            (0.0, 51.5),
-            (0.1, 51.5),
-            (0.1, 51.6),
-            (0.0, 51.6),
-            (0.002, 51.498),
-            (0.0, 51.5),
-        ]);
-        let repaired = repair(vec![vec![twisted]]).unwrap();
-        assert!(repaired.shape.is_valid());
-        match &repaired.repairs[..] {
-            [
-                Repair::Renoded {
-                    reasons,
-                    area_change_percent,
-                },
-            ] => {
-                assert!(
-                    reasons.iter().any(|r| r.contains("self-intersection")),
-                    "{reasons:?}"
-                );
-                assert!(
-                    (0.02..0.06).contains(area_change_percent),
-                    "{area_change_percent}"
-                );
-            }
-            other => panic!("expected one Renoded repair, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn self_intersection_changing_the_area_by_more_than_the_limit_is_refused() {
-        // As above but overshooting far more: the lobe is ~1.8% of the area, so the change is ~3.7%.
-        let twisted = ring(&[
-            (0.0, 51.5),
-            (0.1, 51.5),
-            (0.1, 51.6),
-            (0.0, 51.6),
-            (0.02, 51.48),
-            (0.0, 51.5),
-        ]);
-        match repair(vec![vec![twisted]]) {
-            Err(GeometryProblem::Unrepairable {
-                area_change_percent,
-                ..
-            }) => {
-                assert!(
-                    (2.0..6.0).contains(&area_change_percent),
-                    "{area_change_percent}"
-                );
-            }
-            other => panic!("expected Unrepairable, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn cancelling_bowtie_is_refused() {
-        // A symmetric bowtie: its two lobes cancel in the signed area, so re-noding would invent area.
-        let bowtie = ring(&[
-            (0.0, 51.5),
-            (0.1, 51.6),
-            (0.1, 51.5),
-            (0.0, 51.6),
-            (0.0, 51.5),
-        ]);
-        match repair(vec![vec![bowtie]]) {
-            Err(GeometryProblem::Unrepairable {
-                reasons,
-                area_change_percent,
-            }) => {
-                assert!(
-                    area_change_percent.abs() >= MAX_AREA_CHANGE_PERCENT,
-                    "{area_change_percent}"
-                );
-                assert!(
-                    reasons.iter().any(|r| r.contains("self-intersection")),
-                    "{reasons:?}"
-                );
-            }
-            other => panic!("expected Unrepairable, got {other:?}"),
-        }
     }
 
     #[test]
