@@ -4,7 +4,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use super::GeometryProblem;
+use super::findings::GeometryProblem;
 
 /// What went wrong with an import; nothing is written when this is returned.
 #[derive(Debug, thiserror::Error)]

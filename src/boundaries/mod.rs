@@ -6,6 +6,8 @@
 //! be repaired safely stops the import before anything is written.
 
 mod error;
+mod feature;
+mod findings;
 mod naming;
 mod output;
 mod renode;
@@ -21,15 +23,14 @@ use std::path::Path;
 use geo::GeodesicArea;
 
 pub use error::{FeatureError, ImportError};
-pub use renode::MAX_AREA_CHANGE_PERCENT;
-pub use repair::{GeometryProblem, Repair};
-pub use ring::{DECIMALS, RingPlace};
+pub use findings::{GeometryProblem, MAX_AREA_CHANGE_PERCENT, Repair, RingPlace};
+pub use ring::DECIMALS;
 pub use source::SourceFormat;
 
 use crate::domain::GssCode;
+use feature::{SourceFeature, SourceGeometry};
 use naming::{CodeBook, Identity};
 use output::ImportedArea;
-use source::{SourceFeature, SourceGeometry};
 
 /// Features between progress lines in the report.
 const PROGRESS_EVERY: usize = 100;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::ImportError;
-use super::source::SourceFeature;
+use super::feature::SourceFeature;
 use crate::domain::GssCode;
 
 /// Which ONS Open Geography property pair names the features, e.g. prefix `LAD`, year 22.
@@ -232,7 +232,7 @@ impl CodeBook {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::boundaries::source::SourceGeometry;
+    use crate::boundaries::feature::SourceGeometry;
     use serde_json::json;
 
     fn feature(id: Option<&str>, properties: Value) -> SourceFeature {

@@ -6,12 +6,8 @@ use geo::algorithm::bool_ops::{BooleanOps, FillRule, OpType};
 use geo::orient::{Direction, Orient};
 use geo::{GeodesicArea, LineString, MultiPolygon, Polygon, Validation};
 
-use super::repair::{GeometryProblem, Repair};
-use super::ring::{RingPlace, clean_ring};
-
-/// Largest change in geodesic area, in percent of the original, that re-noding a self-intersecting geometry
-/// may make and still be accepted as a repair rather than a guess.
-pub const MAX_AREA_CHANGE_PERCENT: f64 = 1.0;
+use super::findings::{GeometryProblem, MAX_AREA_CHANGE_PERCENT, Repair, RingPlace};
+use super::ring::clean_ring;
 
 /// Returns `shape` valid: as it is when geo finds nothing wrong (and no repair), else re-noded (and the
 /// [`Repair::Renoded`] that says so). Refuses a re-noding that would change the area by

@@ -1,119 +1,12 @@
 //! Making a feature's polygons valid: the ring repairs of [`super::ring`] always, then, for a geometry that is
 //! still invalid (e.g. self-intersecting), the re-noding of [`super::renode`].
 
-use std::fmt;
-
 use geo::{LineString, MultiPolygon, Polygon};
 
-use super::renode::{MAX_AREA_CHANGE_PERCENT, make_valid};
-use super::ring::{RingPlace, clean_ring, orient_ring};
-use super::source::Ring;
-
-/// One safe repair made to a feature's geometry.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Repair {
-    /// A ring with fewer than three distinct points, or no area, was removed (with its holes, if exterior).
-    DroppedRing {
-        /// Which ring.
-        place: RingPlace,
-        /// Why it is degenerate.
-        why: String,
-    },
-    /// A ring whose last point differed from its first was closed.
-    ClosedRing {
-        /// Which ring.
-        place: RingPlace,
-    },
-    /// Repeated consecutive points were removed from a ring.
-    RemovedDuplicates {
-        /// Which ring.
-        place: RingPlace,
-        /// How many points were removed.
-        count: usize,
-    },
-    /// Rings were reversed so exteriors run counter-clockwise and holes clockwise (RFC 7946 §3.1.6).
-    Reoriented {
-        /// How many rings were reversed.
-        rings: usize,
-    },
-    /// An invalid (e.g. self-intersecting) geometry was re-noded into a valid one.
-    Renoded {
-        /// What the validity check found, in geo's words.
-        reasons: Vec<String>,
-        /// Change in geodesic area, in percent of the original area (signed: negative means it shrank).
-        area_change_percent: f64,
-    },
-}
-
-impl fmt::Display for Repair {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::DroppedRing { place, why } => write!(f, "dropped degenerate {place}: {why}"),
-            Self::ClosedRing { place } => write!(f, "closed unclosed {place}"),
-            Self::RemovedDuplicates { place, count } => {
-                write!(
-                    f,
-                    "removed {count} repeated consecutive point(s) from {place}"
-                )
-            }
-            Self::Reoriented { rings } => {
-                write!(
-                    f,
-                    "reversed {rings} ring(s) to RFC 7946 orientation (exterior counter-clockwise, holes clockwise)"
-                )
-            }
-            Self::Renoded {
-                reasons,
-                area_change_percent,
-            } => write!(
-                f,
-                "invalid geometry ({}) repaired by re-noding; area changed by {area_change_percent:+.4}%",
-                reasons.join("; ")
-            ),
-        }
-    }
-}
-
-/// Why a feature's geometry cannot be used.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GeometryProblem {
-    /// Nothing left to draw: no polygons, or every exterior ring was degenerate.
-    #[error("the geometry is empty{}", if *.dropped > 0 { format!(" (all {dropped} ring(s) were degenerate)") } else { String::new() })]
-    Empty {
-        /// Rings dropped as degenerate.
-        dropped: usize,
-    },
-    /// A coordinate is NaN or infinite.
-    #[error("a coordinate is not a finite number")]
-    NonFinite,
-    /// Invalid, and re-noding would change the area too much to count as a repair.
-    #[error(
-        "the geometry is invalid ({}); re-noding it would {}, so it was not repaired: fix the source geometry",
-        reasons.join("; "),
-        change_text(*area_change_percent)
-    )]
-    Unrepairable {
-        /// What the validity check found.
-        reasons: Vec<String>,
-        /// The change re-noding would make, in percent of the original geodesic area.
-        area_change_percent: f64,
-    },
-    /// Still invalid after every repair (should not happen; reported rather than written).
-    #[error("the geometry is still invalid after repair: {reason}")]
-    StillInvalid {
-        /// What the validity check found.
-        reason: String,
-    },
-}
-
-/// Describes a refused re-noding's area change.
-fn change_text(percent: f64) -> String {
-    if percent.is_finite() {
-        format!("change its area by {percent:+.2}% (the limit is {MAX_AREA_CHANGE_PERCENT}%)")
-    } else {
-        "have to invent area: the original's rings cancel out to no net area".to_owned()
-    }
-}
+use super::feature::Ring;
+use super::findings::{GeometryProblem, Repair, RingPlace};
+use super::renode::make_valid;
+use super::ring::{clean_ring, orient_ring};
 
 /// A valid geometry and the repairs that made it so.
 #[derive(Debug, Clone)]

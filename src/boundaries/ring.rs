@@ -2,33 +2,14 @@
 //! degenerate rings, and RFC 7946 orientation.
 
 use std::collections::HashSet;
-use std::fmt;
 
 use geo::Coord;
 
-use super::Repair;
-use super::source::Ring;
+use super::feature::Ring;
+use super::findings::{Repair, RingPlace};
 
 /// Decimal places kept in output coordinates: 10⁻⁶ degrees is about 0.1 m, far below boundary accuracy.
 pub const DECIMALS: i32 = 6;
-
-/// Where a ring sits in a feature, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RingPlace {
-    /// 1-based polygon number within the feature.
-    pub polygon: usize,
-    /// 1-based hole number, or `None` for the exterior ring.
-    pub hole: Option<usize>,
-}
-
-impl fmt::Display for RingPlace {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.hole {
-            None => write!(f, "exterior ring of polygon {}", self.polygon),
-            Some(hole) => write!(f, "hole {hole} of polygon {}", self.polygon),
-        }
-    }
-}
 
 /// Reverses a ring if needed so an exterior encloses positive (counter-clockwise) area and a hole negative;
 /// says whether it did.

@@ -6,13 +6,11 @@ use std::path::Path;
 
 use geo::Coord;
 use geojson::{FeatureCollection, GeometryValue, feature::Id};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::ImportError;
+use super::feature::{Ring, SourceFeature, SourceGeometry};
 use super::topojson;
-
-/// A ring of longitude/latitude degrees as the source gave it.
-pub(super) type Ring = Vec<Coord<f64>>;
 
 /// Which kind of file the features came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,30 +28,6 @@ impl fmt::Display for SourceFormat {
             Self::TopoJson => "TopoJSON",
         })
     }
-}
-
-/// One feature before naming and repair.
-#[derive(Debug)]
-pub(super) struct SourceFeature {
-    /// 1-based position in the file, for messages about features with no name.
-    pub number: usize,
-    /// The feature's `id` member, as text.
-    pub id: Option<String>,
-    /// The feature's properties (empty when it has none).
-    pub properties: Map<String, Value>,
-    /// Its shape.
-    pub geometry: SourceGeometry,
-}
-
-/// A feature's shape as found in the source.
-#[derive(Debug)]
-pub(super) enum SourceGeometry {
-    /// Polygons, each a list of rings: exterior first, then holes.
-    Polygons(Vec<Vec<Ring>>),
-    /// No geometry at all (`null`).
-    Missing,
-    /// A geometry of another type, by its type name.
-    Other(String),
 }
 
 /// Reads `path` to text. Errors name the file.

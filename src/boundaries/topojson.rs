@@ -8,7 +8,7 @@ use geo::Coord;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::source::{Ring, SourceFeature, SourceGeometry};
+use super::feature::{Ring, SourceFeature, SourceGeometry};
 
 /// Most positions the decoded rings of one topology may hold in all. Rings reuse arcs, so without a limit a
 /// small file (one long arc used by thousands of rings) decodes to billions of positions; real files stay far
