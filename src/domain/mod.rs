@@ -7,11 +7,13 @@ pub mod coverage;
 mod dataset;
 pub mod disclosure;
 pub mod lottery;
+mod reference;
 mod service;
 
 pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};
 pub use area::{Area, GssCode};
 pub use dataset::{Dataset, DatasetProblem, Subject};
+pub use reference::{FieldProblem, Reference};
 pub use service::{
     Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPolicy, LocationPrecision, Serves,
     Service, ServiceType, Setting, is_stale,

@@ -146,8 +146,7 @@ impl ServiceRecord {
     }
 }
 
-/// A problem with one field of a listing: `(field, message)`.
-pub type FieldProblem = (&'static str, String);
+pub use crate::domain::FieldProblem;
 
 fn is_slug(text: &str) -> bool {
     !text.is_empty()
@@ -177,7 +176,7 @@ fn coordinate(raw: &str, field: &'static str, limit: f64, problems: &mut Vec<Fie
 }
 
 /// Checks every field of a listing on its own (cross-references such as the type or area codes existing are
-/// checked by [`crate::domain::Dataset::new`]). Returns every problem, not just the first.
+/// checked by [`crate::domain::Reference::check_service`]). Returns every problem, not just the first.
 pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem>> {
     let mut problems: Vec<FieldProblem> = Vec::new();
     let texts = [

@@ -11,7 +11,7 @@ use super::submissions::{check, id_free_for, submission};
 use super::{
     Account, Store, StoreError, Submission, SubmissionKind, SubmissionStatus, clean_text, now,
 };
-use crate::domain::{Dataset, LocationPrecision};
+use crate::domain::{LocationPrecision, Reference};
 use crate::load::{SERVICE_COLUMNS, ServiceRecord};
 
 /// Longest reviewer comment, in characters.
@@ -110,7 +110,7 @@ impl Store {
         reviewer: &Account,
         submission_id: i64,
         approval: &Approval<'_>,
-        reference: &Dataset,
+        reference: &Reference,
     ) -> Result<Submission, StoreError> {
         let comment = approval
             .comment

@@ -104,9 +104,9 @@ pub async fn create(
     let key = idempotency_key(&req)?;
     let snapshot = state.snapshot();
     let submitter = account.0.clone();
-    let reference = std::sync::Arc::clone(&snapshot);
+    let reference = std::sync::Arc::clone(snapshot.dataset().reference());
     let submitted =
-        web::block(move || store.submit(&submitter, &request, key.as_deref(), reference.dataset()))
+        web::block(move || store.submit(&submitter, &request, key.as_deref(), &reference))
             .await??;
     let status = if submitted.replayed {
         StatusCode::OK
@@ -251,7 +251,8 @@ async fn decide(
                 acknowledge_exact_position: decision.acknowledge_exact_position,
             };
             let reference = decided_on.snapshot();
-            let submission = store.approve(&reviewer, id, &approval, reference.dataset())?;
+            let submission =
+                store.approve(&reviewer, id, &approval, reference.dataset().reference())?;
             rebuild(&store, &decided_on)?;
             Ok::<_, AppError>(submission)
         } else {
