@@ -6,6 +6,7 @@ mod area;
 pub mod coverage;
 mod dataset;
 pub mod disclosure;
+mod listing;
 pub mod lottery;
 mod reference;
 mod service;
@@ -13,8 +14,9 @@ mod service;
 pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};
 pub use area::{Area, GssCode};
 pub use dataset::{Dataset, DatasetProblem, Subject};
+pub use listing::ListingRules;
 pub use reference::{FieldProblem, Reference};
 pub use service::{
     Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPolicy, LocationPrecision, Serves,
-    Service, ServiceType, Setting, is_stale,
+    Service, ServiceType, Setting, Specialism, is_stale,
 };

@@ -8,7 +8,9 @@ use geo::Point;
 use serde::{Deserialize, Serialize};
 
 use super::{LoadError, LoadProblem, read_text};
-use crate::domain::{GssCode, LocationPrecision, Serves, Service, Setting};
+use crate::domain::{
+    GssCode, ListingRules, LocationPrecision, Serves, Service, Setting, Specialism,
+};
 
 /// The listing columns, in file order.
 pub const SERVICE_COLUMNS: [&str; 15] = [
@@ -175,9 +177,33 @@ fn coordinate(raw: &str, field: &'static str, limit: f64, problems: &mut Vec<Fie
     }
 }
 
-/// Checks every field of a listing on its own (cross-references such as the type or area codes existing are
-/// checked by [`crate::domain::Reference::check_service`]). Returns every problem, not just the first.
+/// Checks every field of a listing on its own, as stored: cross-references such as the type or area codes
+/// existing are checked by [`crate::domain::Reference::check_service`], the rules of entry by
+/// [`parse_entered_service`]. Returns every problem, not just the first.
 pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem>> {
+    parse_fields(record, None)
+}
+
+/// Checks every field of a listing as it is entered (read from a file, submitted or approved): as
+/// [`parse_service`] does, and against `rules` (e.g. `last_verified` not after today), all in one pass.
+pub fn parse_entered_service(
+    record: &ServiceRecord,
+    rules: &ListingRules,
+) -> Result<Service, Vec<FieldProblem>> {
+    parse_fields(record, Some(rules))
+}
+
+/// The rules of entry as of now: today is the current date in UTC.
+pub fn entry_rules() -> ListingRules {
+    ListingRules {
+        today: chrono::Utc::now().date_naive(),
+    }
+}
+
+fn parse_fields(
+    record: &ServiceRecord,
+    rules: Option<&ListingRules>,
+) -> Result<Service, Vec<FieldProblem>> {
     let mut problems: Vec<FieldProblem> = Vec::new();
     let texts = [
         ("id", &record.id),
@@ -255,16 +281,14 @@ pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem
     let specialisms: Vec<String> = record
         .specialisms
         .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+        .filter(|s| !s.trim().is_empty())
+        .filter_map(|s| {
+            Specialism::parse(s)
+                .map_err(|message| problems.push(("specialisms", message)))
+                .ok()
+        })
+        .map(|s| s.as_str().to_owned())
         .collect();
-    if let Some(bad) = specialisms.iter().find(|s| !is_slug(s)) {
-        problems.push((
-            "specialisms",
-            format!("`{bad}` must be a slug such as young_people"),
-        ));
-    }
     let setting = match record.setting.trim() {
         "" => None,
         raw => Setting::parse(raw)
@@ -290,6 +314,9 @@ pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem
             ));
             NaiveDate::MIN
         });
+    if let Some(problem) = rules.and_then(|r| r.check_last_verified(last_verified)) {
+        problems.push(problem);
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -311,34 +338,55 @@ pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem
     })
 }
 
-/// Reads listings. Returns the services and the 1-based line each came from.
+/// Reads listings as they are entered ([`entry_rules`]). Returns the services and the 1-based line each came
+/// from.
 pub fn read_services(path: &Path) -> Result<(Vec<Service>, Vec<u64>), LoadError> {
     parse_services(path, &read_text(path)?)
 }
 
 /// Parses listings CSV `text` as [`read_services`] does; `path` only names the file in problems.
 pub fn parse_services(path: &Path, text: &str) -> Result<(Vec<Service>, Vec<u64>), LoadError> {
-    let (records, mut problems) =
-        super::csv_records::<ServiceRecord>(path, text, &SERVICE_COLUMNS)?;
-    let mut services = Vec::with_capacity(records.len());
-    let mut lines = Vec::with_capacity(records.len());
+    let parsed = parse_services_partly(path, text, &entry_rules())?;
+    if parsed.problems.is_empty() {
+        Ok((parsed.services, parsed.lines))
+    } else {
+        Err(LoadError(parsed.problems))
+    }
+}
+
+/// The listings of a file that parse, each with its 1-based line, and the problems of the rows that do not.
+#[derive(Debug, Default)]
+pub(crate) struct PartlyParsed {
+    pub services: Vec<Service>,
+    pub lines: Vec<u64>,
+    pub problems: Vec<LoadProblem>,
+}
+
+/// Parses every row of listings CSV `text` that it can, so that those rows can be cross-checked while the others
+/// are reported. A bad header stops the read.
+pub(crate) fn parse_services_partly(
+    path: &Path,
+    text: &str,
+    rules: &ListingRules,
+) -> Result<PartlyParsed, LoadError> {
+    let (records, problems) = super::csv_records::<ServiceRecord>(path, text, &SERVICE_COLUMNS)?;
+    let mut parsed = PartlyParsed {
+        problems,
+        ..PartlyParsed::default()
+    };
     for (line, record) in records {
         let record = record.map_fields(|cell| super::formula_unguarded(cell).to_owned());
-        match parse_service(&record) {
+        match parse_entered_service(&record, rules) {
             Ok(service) => {
-                services.push(service);
-                lines.push(line);
+                parsed.services.push(service);
+                parsed.lines.push(line);
             }
-            Err(found) => problems.extend(
+            Err(found) => parsed.problems.extend(
                 found
                     .into_iter()
                     .map(|(field, message)| LoadProblem::field(path, Some(line), field, message)),
             ),
         }
     }
-    if problems.is_empty() {
-        Ok((services, lines))
-    } else {
-        Err(LoadError(problems))
-    }
+    Ok(parsed)
 }

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::domain::Reference;
 use crate::load::services::MAX_TEXT_CHARS;
-use crate::load::{ServiceRecord, parse_service};
+use crate::load::{ServiceRecord, entry_rules, parse_entered_service};
 
 /// What a submission proposes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -396,13 +396,13 @@ fn pending_count(conn: &Connection, account: i64) -> Result<usize, StoreError> {
     Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
-/// Checks a proposed record as `gapmap validate` would (every field, then the one row against `reference`) and
-/// returns it in canonical text.
+/// Checks a proposed record as `gapmap validate` would (every field as it is entered today, then the one row
+/// against `reference`) and returns it in canonical text.
 pub(super) fn check(
     record: &ServiceRecord,
     reference: &Reference,
 ) -> Result<ServiceRecord, StoreError> {
-    let service = parse_service(record).map_err(StoreError::Invalid)?;
+    let service = parse_entered_service(record, &entry_rules()).map_err(StoreError::Invalid)?;
     let problems = reference.check_service(&service);
     if problems.is_empty() {
         Ok(ServiceRecord::from_service(&service))
