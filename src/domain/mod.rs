@@ -14,7 +14,8 @@ mod service;
 pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};
 pub use area::{Area, GssCode};
 pub use dataset::{Dataset, DatasetProblem, Subject};
-pub use listing::ListingRules;
+pub(crate) use listing::listing_schema;
+pub use listing::{FieldInput, LISTING_FIELDS, ListingField, ListingRules, listing_fields_json};
 pub use reference::{FieldProblem, Reference};
 pub use service::{
     Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPolicy, LocationPrecision, Serves,

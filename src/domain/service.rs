@@ -98,6 +98,9 @@ pub enum LocationPrecision {
 }
 
 impl LocationPrecision {
+    /// Both precisions, in the order they are documented.
+    pub const ALL: [LocationPrecision; 2] = [Self::Exact, Self::Confidential];
+
     /// Parses `exact` or `confidential`.
     pub fn parse(text: &str) -> Result<Self, String> {
         match text.trim() {

@@ -1,5 +1,6 @@
-//! Reads and checks service listings: one row per site (schema in `services/README.md`). The same per-field rules
-//! check a listing however it arrives (CSV row, or later a provider's submission).
+//! Reads and checks service listings: one row per site (schema in `services/README.md`, fields declared once in
+//! [`crate::domain::LISTING_FIELDS`]). The same per-field rules check a listing however it arrives (CSV row, or a
+//! provider's submission).
 
 use std::path::Path;
 
@@ -9,118 +10,76 @@ use serde::{Deserialize, Serialize};
 
 use super::{LoadError, LoadProblem, read_text};
 use crate::domain::{
-    GssCode, ListingRules, LocationPrecision, Serves, Service, Setting, Specialism,
+    GssCode, LISTING_FIELDS, ListingRules, LocationPrecision, Serves, Service, Setting, Specialism,
+    listing_schema,
 };
 
-/// The listing columns, in file order.
-pub const SERVICE_COLUMNS: [&str; 15] = [
-    "id",
-    "name",
-    "provider",
-    "type",
-    "lat",
-    "lon",
-    "location_precision",
-    "serves",
-    "capacity",
-    "specialisms",
-    "setting",
-    "phone",
-    "website",
-    "last_verified",
-    "source",
-];
+/// The listing columns, in file order: the names of [`LISTING_FIELDS`].
+pub const SERVICE_COLUMNS: [&str; LISTING_FIELDS.len()] = {
+    let mut names = [""; LISTING_FIELDS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = LISTING_FIELDS[i].name;
+        i += 1;
+    }
+    names
+};
 
 /// Longest accepted text field, in characters.
 pub const MAX_TEXT_CHARS: usize = 300;
 
-/// A listing as text, exactly as in a CSV row: nothing checked yet.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServiceRecord {
-    /// Stable slug.
-    pub id: String,
-    /// Service name.
-    pub name: String,
-    /// Organisation.
-    pub provider: String,
-    /// Service type id.
-    #[serde(rename = "type")]
-    pub service_type: String,
-    /// Latitude, decimal degrees.
-    pub lat: String,
-    /// Longitude, decimal degrees.
-    pub lon: String,
-    /// `exact` or `confidential`.
-    pub location_precision: String,
-    /// Empty, `*`, or `;`-separated GSS codes.
-    pub serves: String,
-    /// Number or empty.
-    pub capacity: String,
-    /// `;`-separated slugs.
-    pub specialisms: String,
-    /// A setting or empty.
-    pub setting: String,
-    /// Phone number.
-    pub phone: String,
-    /// Website URL.
-    pub website: String,
-    /// ISO date `YYYY-MM-DD`.
-    pub last_verified: String,
-    /// Where the listing comes from.
-    pub source: String,
+macro_rules! service_record {
+    ($($field:ident: $name:literal, $label:literal, $help:literal, $input:ident;)+) => {
+        /// A listing as text, exactly as in a CSV row: nothing checked yet. One `String` per field of
+        /// [`LISTING_FIELDS`], named in JSON as in the CSV header.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct ServiceRecord {
+            $(
+                #[doc = concat!($label, ": ", $help)]
+                #[serde(rename = $name)]
+                pub $field: String,
+            )+
+        }
+
+        impl ServiceRecord {
+            /// The value of one column, by its name in [`SERVICE_COLUMNS`].
+            pub fn field(&self, column: &str) -> Option<&str> {
+                match column {
+                    $($name => Some(&self.$field),)+
+                    _ => None,
+                }
+            }
+
+            /// The same record with `change` applied to every field.
+            pub fn map_fields(&self, change: impl Fn(&str) -> String) -> Self {
+                Self {
+                    $($field: change(&self.$field),)+
+                }
+            }
+
+            /// A record whose every field is `value` of its database column ([`ListingField::column`]), asked
+            /// for in file order.
+            ///
+            /// [`ListingField::column`]: crate::domain::ListingField::column
+            pub fn try_from_columns<E>(
+                mut value: impl FnMut(&'static str) -> Result<String, E>,
+            ) -> Result<Self, E> {
+                Ok(Self {
+                    $($field: value(stringify!($field))?,)+
+                })
+            }
+        }
+    };
 }
+listing_schema!(service_record);
 
 impl ServiceRecord {
-    /// The value of one column, by its name in [`SERVICE_COLUMNS`].
-    pub fn field(&self, column: &str) -> Option<&str> {
-        let value = match column {
-            "id" => &self.id,
-            "name" => &self.name,
-            "provider" => &self.provider,
-            "type" => &self.service_type,
-            "lat" => &self.lat,
-            "lon" => &self.lon,
-            "location_precision" => &self.location_precision,
-            "serves" => &self.serves,
-            "capacity" => &self.capacity,
-            "specialisms" => &self.specialisms,
-            "setting" => &self.setting,
-            "phone" => &self.phone,
-            "website" => &self.website,
-            "last_verified" => &self.last_verified,
-            "source" => &self.source,
-            _ => return None,
-        };
-        Some(value)
-    }
-
     /// Every column's value, in [`SERVICE_COLUMNS`] order.
     pub fn cells(&self) -> impl Iterator<Item = &str> {
         SERVICE_COLUMNS
             .iter()
             .map(|column| self.field(column).unwrap_or_default())
-    }
-
-    /// The same record with `change` applied to every field.
-    pub fn map_fields(&self, change: impl Fn(&str) -> String) -> Self {
-        Self {
-            id: change(&self.id),
-            name: change(&self.name),
-            provider: change(&self.provider),
-            service_type: change(&self.service_type),
-            lat: change(&self.lat),
-            lon: change(&self.lon),
-            location_precision: change(&self.location_precision),
-            serves: change(&self.serves),
-            capacity: change(&self.capacity),
-            specialisms: change(&self.specialisms),
-            setting: change(&self.setting),
-            phone: change(&self.phone),
-            website: change(&self.website),
-            last_verified: change(&self.last_verified),
-            source: change(&self.source),
-        }
     }
 
     /// The record of an existing service (the inverse of [`parse_service`]).

@@ -11,8 +11,8 @@ use super::submissions::{check, id_free_for, submission};
 use super::{
     Account, Store, StoreError, Submission, SubmissionKind, SubmissionStatus, clean_text, now,
 };
-use crate::domain::{LocationPrecision, Reference};
-use crate::load::{SERVICE_COLUMNS, ServiceRecord};
+use crate::domain::{LISTING_FIELDS, LocationPrecision, Reference};
+use crate::load::ServiceRecord;
 
 /// Longest reviewer comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -77,17 +77,17 @@ pub struct Review {
 impl FieldDiff {
     /// `proposed` beside `current`, field by field in CSV column order. A closure proposes nothing.
     pub fn between(current: Option<&ServiceRecord>, proposed: Option<&ServiceRecord>) -> Vec<Self> {
-        SERVICE_COLUMNS
+        LISTING_FIELDS
             .iter()
-            .map(|&field| {
+            .map(|schema| {
                 let current = current
-                    .and_then(|r| field_value(r, field))
+                    .and_then(|r| field_value(r, schema.name))
                     .map(str::to_owned);
                 let proposed = proposed
-                    .and_then(|r| field_value(r, field))
+                    .and_then(|r| field_value(r, schema.name))
                     .map(str::to_owned);
                 FieldDiff {
-                    field,
+                    field: schema.name,
                     changed: current != proposed,
                     current,
                     proposed,
