@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{Config, ListingsSource};
-use crate::domain::{Area, Dataset, DatasetProblem, Service, ServiceType, Subject};
+use crate::domain::{Dataset, DatasetProblem, Reference, Service, ServiceType, Subject};
 use crate::load::{self, LoadError, LoadProblem, load_areas, read_types};
 use crate::store::{ImportSummary, Store, StoreError};
 
@@ -97,8 +97,7 @@ pub enum StoreMode {
 #[derive(Debug)]
 pub struct App {
     config: Config,
-    areas: Vec<Area>,
-    types: Vec<ServiceType>,
+    reference: Arc<Reference>,
     store: Option<Arc<Store>>,
 }
 
@@ -106,15 +105,14 @@ impl App {
     /// Reads the reference files and, with a data directory, opens the live store as `mode` says. The reference
     /// files are read first, so a bad boundary file is reported as such, whatever the state of the database.
     pub fn open(config: &Config, mode: StoreMode) -> Result<Self, OpenError> {
-        let (areas, types) = read_reference(config)?;
+        let reference = Arc::new(read_reference(config)?);
         let store = match &config.data_dir {
             None => None,
             Some(dir) => Some(Arc::new(open_store(config, dir, mode)?)),
         };
         Ok(Self {
             config: config.clone(),
-            areas,
-            types,
+            reference,
             store,
         })
     }
@@ -129,14 +127,9 @@ impl App {
         self.store.as_ref()
     }
 
-    /// The areas, as read from the boundary and population files.
-    pub fn areas(&self) -> &[Area] {
-        &self.areas
-    }
-
-    /// The service taxonomy.
-    pub fn types(&self) -> &[ServiceType] {
-        &self.types
+    /// The reference data: the areas (boundaries with their populations) and the service taxonomy.
+    pub fn reference(&self) -> &Arc<Reference> {
+        &self.reference
     }
 
     /// Where the listings are read from, in words: the listings file's path, or "the live store <database>".
@@ -189,11 +182,21 @@ impl App {
 
     /// Links `services` to the reference data, naming every listing that does not fit.
     pub fn assemble(&self, services: Vec<Service>) -> Result<Dataset, OpenError> {
+        self.assemble_with(&self.reference, services)
+    }
+
+    /// Links `services` to `reference` (the one in force, which a server may have been given), naming every
+    /// listing that does not fit.
+    pub fn assemble_with(
+        &self,
+        reference: &Arc<Reference>,
+        services: Vec<Service>,
+    ) -> Result<Dataset, OpenError> {
         let ids: Vec<String> = services.iter().map(|s| s.id.clone()).collect();
-        Dataset::new(self.areas.clone(), self.types.clone(), services).map_err(|problems| {
+        Dataset::with_reference(Arc::clone(reference), services).map_err(|problems| {
             OpenError::Mismatch {
                 source_name: self.listings_source(),
-                problems: describe(&problems, &ids, &self.types),
+                problems: describe(&problems, &ids, reference.types()),
             }
         })
     }
@@ -214,21 +217,39 @@ impl App {
     }
 }
 
-fn read_reference(config: &Config) -> Result<(Vec<Area>, Vec<ServiceType>), LoadError> {
+fn read_reference(config: &Config) -> Result<Reference, OpenError> {
     let paths = &config.paths;
-    match (
+    let (areas, (types, type_lines)) = match (
         load_areas(&paths.boundaries, &paths.population),
         read_types(&paths.types),
     ) {
-        (Ok(areas), Ok((types, _))) => Ok((areas, types)),
-        (areas, types) => Err(LoadError(
-            [areas.err(), types.err()]
+        (Ok(areas), Ok(types)) => (areas, types),
+        (areas, types) => {
+            return Err(OpenError::Load(LoadError(
+                [areas.err(), types.err()]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|e| e.0)
+                    .collect(),
+            )));
+        }
+    };
+    Reference::new(areas, types).map_err(|problems| {
+        OpenError::Load(LoadError(
+            problems
                 .into_iter()
-                .flatten()
-                .flat_map(|e| e.0)
+                .map(|p| match p.subject {
+                    Subject::Type(i) => LoadProblem::field(
+                        &paths.types,
+                        type_lines.get(i).copied(),
+                        p.field,
+                        p.message,
+                    ),
+                    _ => LoadProblem::field(&paths.boundaries, None, p.field, p.message),
+                })
                 .collect(),
-        )),
-    }
+        ))
+    })
 }
 
 fn open_store(config: &Config, dir: &Path, mode: StoreMode) -> Result<Store, OpenError> {

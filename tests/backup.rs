@@ -208,7 +208,10 @@ fn account(store: &Store, role: Role, org: Option<&str>, name: &str) -> (Account
 fn seed(data_dir: &Path) -> String {
     let store = Store::open(data_dir).expect("open");
     store.seed_if_empty(&store_paths()).expect("seed");
-    let reference = load::load_dataset(&store_paths()).expect("the fixture loads");
+    let reference = load::load_dataset(&store_paths())
+        .expect("the fixture loads")
+        .reference()
+        .clone();
     let (riverside, token) = account(&store, Role::Provider, Some(RIVERSIDE), "riverside");
     let (eastside, _) = account(&store, Role::Provider, Some(EASTSIDE), "eastside");
     let (panel, _) = account(&store, Role::Reviewer, None, "panel");
@@ -295,7 +298,10 @@ fn restore_brings_back_exactly_what_was_backed_up() {
     // Life goes on after the backup: a decision, a new account, a new submission, a revocation.
     {
         let store = Store::open(&data).expect("open");
-        let reference = load::load_dataset(&store_paths()).expect("the fixture loads");
+        let reference = load::load_dataset(&store_paths())
+            .expect("the fixture loads")
+            .reference()
+            .clone();
         let panel = store
             .accounts()
             .expect("accounts")

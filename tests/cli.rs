@@ -23,6 +23,11 @@ fn text(bytes: &[u8]) -> String {
 
 /// Runs `validate` on `services` (contents) against the fixture areas and types.
 fn validate_listing(services: &str) -> Output {
+    validate_against(services, &fixture("types.csv"))
+}
+
+/// Runs `validate` on `services` (contents) against the fixture areas and the taxonomy at `types`.
+fn validate_against(services: &str, types: &Path) -> Output {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("listings.csv");
     std::fs::write(&file, services).expect("write listings");
@@ -34,7 +39,7 @@ fn validate_listing(services: &str) -> Output {
         "--population",
         fixture("population.csv").to_str().expect("utf-8"),
         "--types",
-        fixture("types.csv").to_str().expect("utf-8"),
+        types.to_str().expect("utf-8"),
     ]);
     assert_eq!(
         std::fs::read_to_string(&file).expect("still there"),
@@ -139,6 +144,17 @@ fn validate_names_line_and_field_of_each_problem() {
             "id",
             "duplicate `ok-1`",
         ),
+        (
+            "bad-spec,X,Org,isva,51.52,-0.15,exact,,1,deaf;youth,community,,,2026-01-01,s\n",
+            "specialisms",
+            "`youth` is not a specialism (one of young_people, bame, lgbt, disability, complex_needs, deaf, \
+             older_women, migrant_women)",
+        ),
+        (
+            "future,X,Org,isva,51.52,-0.15,exact,,1,,community,,,2999-01-01,s\n",
+            "last_verified",
+            "2999-01-01 is after today (",
+        ),
     ];
     for (row, field, message) in cases {
         let out = validate_listing(&format!("{HEADER}{GOOD_ROW}{row}"));
@@ -152,6 +168,43 @@ fn validate_names_line_and_field_of_each_problem() {
             "stderr should name the file:\n{stderr}"
         );
     }
+}
+
+#[test]
+fn validate_reports_syntax_reference_and_geometry_problems_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let types = dir.path().join("types.csv");
+    let fixture_types = std::fs::read_to_string(fixture("types.csv")).expect("fixture");
+    // A type measured against a basis no area has: a reference problem of the types file (its line 4).
+    std::fs::write(
+        &types,
+        format!("{fixture_types}outreach,Outreach,,,men,FTE workers,3,,exact_allowed,100\n"),
+    )
+    .expect("write types");
+    let listings = format!(
+        "{HEADER}{GOOD_ROW}\
+         nan-lat,X,Org,isva,NaN,-0.15,exact,,1,,community,,,2026-01-01,s\n\
+         unk-type,X,Org,counselling,51.52,-0.15,exact,,1,,community,,,2026-01-01,s\n\
+         outside,X,Org,isva,52.5,-0.15,exact,,1,,community,,,2026-01-01,s\n"
+    );
+    let out = validate_against(&listings, &types);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    for expected in [
+        "types.csv line 4, field `benchmark_basis`: basis `men` has no positive count",
+        "listings.csv line 3, field `lat`: `NaN` is not a finite number",
+        "listings.csv line 4, field `type`: unknown service type `counselling`",
+        "listings.csv line 5, field `lat`: point (lat 52.5, lon -0.15) lies outside every area",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "expected `{expected}` in:\n{stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("line 2"),
+        "the good row has no problem:\n{stderr}"
+    );
 }
 
 #[test]

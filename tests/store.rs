@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use gapmap::domain::Dataset;
+use gapmap::domain::{Dataset, Reference};
 use gapmap::load::{self, DataPaths};
 use gapmap::store::{
     Account, Approval, AuthError, ListingFields, NewAccount, Role, Store, StoreError,
@@ -35,15 +35,19 @@ fn paths() -> DataPaths {
 }
 
 /// The fixture areas and types that submissions are checked against.
-fn reference() -> Dataset {
-    load::load_dataset(&paths()).expect("the fixture dataset is valid")
+fn reference() -> Reference {
+    load::load_dataset(&paths())
+        .expect("the fixture dataset is valid")
+        .reference()
+        .as_ref()
+        .clone()
 }
 
 /// A seeded store in its own temporary directory, with a provider from each organisation and reviewers.
 struct Env {
     dir: TempDir,
     store: Store,
-    reference: Dataset,
+    reference: Reference,
     riverside: Account,
     eastside: Account,
     /// A reviewer from the Eastside organisation (so not allowed to decide on Eastside's submissions).

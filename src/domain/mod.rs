@@ -7,15 +7,20 @@ pub mod coverage;
 mod dataset;
 pub mod disclosure;
 pub mod gaps;
+mod listing;
 pub mod lottery;
 pub mod published;
+mod reference;
 mod service;
 
 pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};
 pub use area::{Area, GssCode};
 pub use dataset::{Dataset, DatasetProblem, Subject};
+pub(crate) use listing::listing_schema;
+pub use listing::{FieldInput, LISTING_FIELDS, ListingField, ListingRules, listing_fields_json};
 pub use published::{Published, round_degrees};
+pub use reference::{FieldProblem, Reference};
 pub use service::{
     Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPolicy, LocationPrecision, Serves,
-    Service, ServiceType, Setting, is_stale,
+    Service, ServiceType, Setting, Specialism, is_stale,
 };

@@ -98,6 +98,9 @@ pub enum LocationPrecision {
 }
 
 impl LocationPrecision {
+    /// Both precisions, in the order they are documented.
+    pub const ALL: [LocationPrecision; 2] = [Self::Exact, Self::Confidential];
+
     /// Parses `exact` or `confidential`.
     pub fn parse(text: &str) -> Result<Self, String> {
         match text.trim() {
@@ -168,6 +171,77 @@ impl Setting {
     }
 }
 
+/// A group of survivors a service specialises in supporting, as listed in `specialisms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Specialism {
+    /// Children and young people.
+    YoungPeople,
+    /// Black, Asian and minority ethnic women.
+    Bame,
+    /// Lesbian, gay, bisexual and trans survivors.
+    Lgbt,
+    /// Disabled women.
+    Disability,
+    /// Women with multiple or complex needs.
+    ComplexNeeds,
+    /// Deaf women.
+    Deaf,
+    /// Older women.
+    OlderWomen,
+    /// Migrant women.
+    MigrantWomen,
+}
+
+impl Specialism {
+    /// All specialisms, in the order `services/README.md` documents them.
+    pub const ALL: [Specialism; 8] = [
+        Self::YoungPeople,
+        Self::Bame,
+        Self::Lgbt,
+        Self::Disability,
+        Self::ComplexNeeds,
+        Self::Deaf,
+        Self::OlderWomen,
+        Self::MigrantWomen,
+    ];
+
+    /// The value as written in files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::YoungPeople => "young_people",
+            Self::Bame => "bame",
+            Self::Lgbt => "lgbt",
+            Self::Disability => "disability",
+            Self::ComplexNeeds => "complex_needs",
+            Self::Deaf => "deaf",
+            Self::OlderWomen => "older_women",
+            Self::MigrantWomen => "migrant_women",
+        }
+    }
+
+    /// Parses one of the eight specialism names; the error names them all.
+    ///
+    /// ```
+    /// use gapmap::domain::Specialism;
+    /// assert_eq!(Specialism::parse(" deaf "), Ok(Specialism::Deaf));
+    /// assert!(Specialism::parse("youth").unwrap_err().contains("young_people, bame,"));
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| {
+                let allowed: Vec<&str> = Self::ALL.map(Self::as_str).to_vec();
+                format!(
+                    "`{text}` is not a specialism (one of {})",
+                    allowed.join(", ")
+                )
+            })
+    }
+}
+
 /// Which areas a site serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Serves {
@@ -213,7 +287,7 @@ pub struct Service {
     pub serves: Serves,
     /// Capacity in the type's unit; `None` when unknown.
     pub capacity: Option<f64>,
-    /// Specialisms, e.g. `young_people`, `bame`.
+    /// Specialisms, each the text of a [`Specialism`], e.g. `young_people`, `bame`.
     pub specialisms: Vec<String>,
     /// Where it is delivered from, when known.
     pub setting: Option<Setting>,

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 pub use boundaries::{Boundary, parse_boundaries, read_boundaries};
 pub use population::{BasisRow, parse_population, read_population};
-pub use services::{SERVICE_COLUMNS, ServiceRecord, parse_service, parse_services, read_services};
+pub use services::{
+    SERVICE_COLUMNS, ServiceRecord, entry_rules, parse_entered_service, parse_service,
+    parse_services, read_services,
+};
 pub use types::{parse_types, read_types};
 
 use crate::domain::{Area, Dataset, Subject};
@@ -124,13 +127,19 @@ pub(crate) fn read_text(path: &Path) -> Result<String, LoadProblem> {
     Ok(text)
 }
 
-/// Loads areas (boundaries joined with basis populations) from two files.
+/// Loads areas (boundaries joined with basis populations) from two files. Problems of both files are reported
+/// together, each naming the file it is about.
 pub fn load_areas(boundaries: &Path, population: &Path) -> Result<Vec<Area>, LoadError> {
-    let shapes = read_boundaries(boundaries)?;
-    let basis = read_population(population)?;
+    let (shapes, basis) = match (read_boundaries(boundaries), read_population(population)) {
+        (Ok(shapes), Ok(basis)) => (shapes, basis),
+        (shapes, basis) => {
+            let problems = [shapes.err(), basis.err()].into_iter().flatten();
+            return Err(LoadError(problems.flat_map(|e| e.0).collect()));
+        }
+    };
     let mut problems = Vec::new();
     let mut areas = Vec::with_capacity(shapes.len());
-    for shape in shapes {
+    for shape in &shapes {
         let Some(row) = basis.iter().find(|row| row.code == shape.code) else {
             problems.push(LoadProblem::file(
                 population,
@@ -146,7 +155,7 @@ pub fn load_areas(boundaries: &Path, population: &Path) -> Result<Vec<Area>, Loa
         match Area::new(
             shape.code.clone(),
             shape.name.clone(),
-            shape.boundary,
+            shape.boundary.clone(),
             row.values.clone(),
             row.source.clone(),
         ) {
@@ -160,7 +169,7 @@ pub fn load_areas(boundaries: &Path, population: &Path) -> Result<Vec<Area>, Loa
         }
     }
     for row in &basis {
-        if !areas.iter().any(|a| a.code == row.code) && problems.is_empty() {
+        if !shapes.iter().any(|shape| shape.code == row.code) {
             problems.push(LoadProblem::field(
                 population,
                 Some(row.line),
@@ -176,47 +185,76 @@ pub fn load_areas(boundaries: &Path, population: &Path) -> Result<Vec<Area>, Loa
     }
 }
 
-/// Loads and cross-checks a whole dataset. Every problem in every file is reported, each with file, line and
-/// field where it has them.
+/// Loads and cross-checks a whole dataset in one pass. Every problem in every file is reported, each with file,
+/// line and field where it has them: syntax problems of every row, and, whenever the areas and types files load,
+/// their reference problems and the cross-reference and geometry problems of every listing that parses (unknown
+/// type, type rules, a point outside every area, unknown `serves` codes, duplicate ids). Listings are checked as
+/// they are entered ([`entry_rules`]).
 pub fn load_dataset(paths: &DataPaths) -> Result<Dataset, LoadError> {
-    let areas = load_areas(&paths.boundaries, &paths.population);
-    let types = read_types(&paths.types);
-    let services = read_services(&paths.services);
-    let (areas, (types, type_lines), (services, service_lines)) = match (areas, types, services) {
-        (Ok(a), Ok(t), Ok(s)) => (a, t, s),
-        (a, t, s) => {
-            let problems = [a.err(), t.err(), s.err()]
-                .into_iter()
-                .flatten()
-                .flat_map(|e| e.0)
-                .collect();
-            return Err(LoadError(problems));
-        }
+    let mut problems = Vec::new();
+    let areas = kept(
+        load_areas(&paths.boundaries, &paths.population),
+        &mut problems,
+    );
+    let types = kept(read_types(&paths.types), &mut problems);
+    let services = read_text(&paths.services)
+        .map_err(LoadError::from)
+        .and_then(|text| services::parse_services_partly(&paths.services, &text, &entry_rules()));
+    let services = kept(services, &mut problems).unwrap_or_default();
+    problems.extend(services.problems);
+    let (Some(areas), Some((types, type_lines))) = (areas, types) else {
+        return Err(LoadError(problems));
     };
-    Dataset::new(areas, types, services).map_err(|problems| {
-        LoadError(
-            problems
-                .into_iter()
-                .map(|p| match p.subject {
-                    Subject::Service(i) => LoadProblem::field(
-                        &paths.services,
-                        service_lines.get(i).copied(),
-                        p.field,
-                        p.message,
-                    ),
-                    Subject::Type(i) => LoadProblem::field(
-                        &paths.types,
-                        type_lines.get(i).copied(),
-                        p.field,
-                        p.message,
-                    ),
-                    Subject::Area(_) => {
-                        LoadProblem::field(&paths.boundaries, None, p.field, p.message)
-                    }
-                })
-                .collect(),
-        )
-    })
+    let service_lines = services.lines;
+    let dataset = Dataset::new(areas, types, services.services).map_err(|found| {
+        found
+            .into_iter()
+            .map(|p| match p.subject {
+                Subject::Service(i) => LoadProblem::field(
+                    &paths.services,
+                    service_lines.get(i).copied(),
+                    p.field,
+                    p.message,
+                ),
+                Subject::Type(i) => {
+                    LoadProblem::field(&paths.types, type_lines.get(i).copied(), p.field, p.message)
+                }
+                Subject::Area(_) => LoadProblem::field(&paths.boundaries, None, p.field, p.message),
+            })
+            .collect::<Vec<_>>()
+    });
+    match dataset {
+        Ok(dataset) if problems.is_empty() => Ok(dataset),
+        Ok(_) => Err(LoadError(in_file_order(paths, problems))),
+        Err(found) => {
+            problems.extend(found);
+            Err(LoadError(in_file_order(paths, problems)))
+        }
+    }
+}
+
+/// The value of `result`, or `None` with its problems added to `problems`.
+fn kept<T>(result: Result<T, LoadError>, problems: &mut Vec<LoadProblem>) -> Option<T> {
+    result.map_err(|e| problems.extend(e.0)).ok()
+}
+
+/// Problems grouped by file (in the order of [`DataPaths`]) and, within a file, by line; the order found is kept
+/// otherwise, so a line's syntax problems come before its cross-reference ones.
+fn in_file_order(paths: &DataPaths, mut problems: Vec<LoadProblem>) -> Vec<LoadProblem> {
+    let files = [
+        &paths.boundaries,
+        &paths.population,
+        &paths.types,
+        &paths.services,
+    ];
+    problems.sort_by_key(|p| {
+        let file = files
+            .iter()
+            .position(|f| **f == p.file)
+            .unwrap_or(files.len());
+        (file, p.line.unwrap_or(0))
+    });
+    problems
 }
 
 /// What a spreadsheet reads as the start of a formula when a cell begins with it.

@@ -1,5 +1,6 @@
-//! Reads and checks service listings: one row per site (schema in `services/README.md`). The same per-field rules
-//! check a listing however it arrives (CSV row, or later a provider's submission).
+//! Reads and checks service listings: one row per site (schema in `services/README.md`, fields declared once in
+//! [`crate::domain::LISTING_FIELDS`]). The same per-field rules check a listing however it arrives (CSV row, or a
+//! provider's submission).
 
 use std::path::Path;
 
@@ -8,117 +9,77 @@ use geo::Point;
 use serde::{Deserialize, Serialize};
 
 use super::{LoadError, LoadProblem, read_text};
-use crate::domain::{GssCode, LocationPrecision, Serves, Service, Setting};
+use crate::domain::{
+    GssCode, LISTING_FIELDS, ListingRules, LocationPrecision, Serves, Service, Setting, Specialism,
+    listing_schema,
+};
 
-/// The listing columns, in file order.
-pub const SERVICE_COLUMNS: [&str; 15] = [
-    "id",
-    "name",
-    "provider",
-    "type",
-    "lat",
-    "lon",
-    "location_precision",
-    "serves",
-    "capacity",
-    "specialisms",
-    "setting",
-    "phone",
-    "website",
-    "last_verified",
-    "source",
-];
+/// The listing columns, in file order: the names of [`LISTING_FIELDS`].
+pub const SERVICE_COLUMNS: [&str; LISTING_FIELDS.len()] = {
+    let mut names = [""; LISTING_FIELDS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = LISTING_FIELDS[i].name;
+        i += 1;
+    }
+    names
+};
 
 /// Longest accepted text field, in characters.
 pub const MAX_TEXT_CHARS: usize = 300;
 
-/// A listing as text, exactly as in a CSV row: nothing checked yet.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServiceRecord {
-    /// Stable slug.
-    pub id: String,
-    /// Service name.
-    pub name: String,
-    /// Organisation.
-    pub provider: String,
-    /// Service type id.
-    #[serde(rename = "type")]
-    pub service_type: String,
-    /// Latitude, decimal degrees.
-    pub lat: String,
-    /// Longitude, decimal degrees.
-    pub lon: String,
-    /// `exact` or `confidential`.
-    pub location_precision: String,
-    /// Empty, `*`, or `;`-separated GSS codes.
-    pub serves: String,
-    /// Number or empty.
-    pub capacity: String,
-    /// `;`-separated slugs.
-    pub specialisms: String,
-    /// A setting or empty.
-    pub setting: String,
-    /// Phone number.
-    pub phone: String,
-    /// Website URL.
-    pub website: String,
-    /// ISO date `YYYY-MM-DD`.
-    pub last_verified: String,
-    /// Where the listing comes from.
-    pub source: String,
+macro_rules! service_record {
+    ($($field:ident: $name:literal, $label:literal, $help:literal, $input:ident;)+) => {
+        /// A listing as text, exactly as in a CSV row: nothing checked yet. One `String` per field of
+        /// [`LISTING_FIELDS`], named in JSON as in the CSV header.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct ServiceRecord {
+            $(
+                #[doc = concat!($label, ": ", $help)]
+                #[serde(rename = $name)]
+                pub $field: String,
+            )+
+        }
+
+        impl ServiceRecord {
+            /// The value of one column, by its name in [`SERVICE_COLUMNS`].
+            pub fn field(&self, column: &str) -> Option<&str> {
+                match column {
+                    $($name => Some(&self.$field),)+
+                    _ => None,
+                }
+            }
+
+            /// The same record with `change` applied to every field.
+            pub fn map_fields(&self, change: impl Fn(&str) -> String) -> Self {
+                Self {
+                    $($field: change(&self.$field),)+
+                }
+            }
+
+            /// A record whose every field is `value` of its database column ([`ListingField::column`]), asked
+            /// for in file order.
+            ///
+            /// [`ListingField::column`]: crate::domain::ListingField::column
+            pub fn try_from_columns<E>(
+                mut value: impl FnMut(&'static str) -> Result<String, E>,
+            ) -> Result<Self, E> {
+                Ok(Self {
+                    $($field: value(stringify!($field))?,)+
+                })
+            }
+        }
+    };
 }
+listing_schema!(service_record);
 
 impl ServiceRecord {
-    /// The value of one column, by its name in [`SERVICE_COLUMNS`].
-    pub fn field(&self, column: &str) -> Option<&str> {
-        let value = match column {
-            "id" => &self.id,
-            "name" => &self.name,
-            "provider" => &self.provider,
-            "type" => &self.service_type,
-            "lat" => &self.lat,
-            "lon" => &self.lon,
-            "location_precision" => &self.location_precision,
-            "serves" => &self.serves,
-            "capacity" => &self.capacity,
-            "specialisms" => &self.specialisms,
-            "setting" => &self.setting,
-            "phone" => &self.phone,
-            "website" => &self.website,
-            "last_verified" => &self.last_verified,
-            "source" => &self.source,
-            _ => return None,
-        };
-        Some(value)
-    }
-
     /// Every column's value, in [`SERVICE_COLUMNS`] order.
     pub fn cells(&self) -> impl Iterator<Item = &str> {
         SERVICE_COLUMNS
             .iter()
             .map(|column| self.field(column).unwrap_or_default())
-    }
-
-    /// The same record with `change` applied to every field.
-    pub fn map_fields(&self, change: impl Fn(&str) -> String) -> Self {
-        Self {
-            id: change(&self.id),
-            name: change(&self.name),
-            provider: change(&self.provider),
-            service_type: change(&self.service_type),
-            lat: change(&self.lat),
-            lon: change(&self.lon),
-            location_precision: change(&self.location_precision),
-            serves: change(&self.serves),
-            capacity: change(&self.capacity),
-            specialisms: change(&self.specialisms),
-            setting: change(&self.setting),
-            phone: change(&self.phone),
-            website: change(&self.website),
-            last_verified: change(&self.last_verified),
-            source: change(&self.source),
-        }
     }
 
     /// The record of an existing service (the inverse of [`parse_service`]).
@@ -146,8 +107,7 @@ impl ServiceRecord {
     }
 }
 
-/// A problem with one field of a listing: `(field, message)`.
-pub type FieldProblem = (&'static str, String);
+pub use crate::domain::FieldProblem;
 
 fn is_slug(text: &str) -> bool {
     !text.is_empty()
@@ -176,9 +136,33 @@ fn coordinate(raw: &str, field: &'static str, limit: f64, problems: &mut Vec<Fie
     }
 }
 
-/// Checks every field of a listing on its own (cross-references such as the type or area codes existing are
-/// checked by [`crate::domain::Dataset::new`]). Returns every problem, not just the first.
+/// Checks every field of a listing on its own, as stored: cross-references such as the type or area codes
+/// existing are checked by [`crate::domain::Reference::check_service`], the rules of entry by
+/// [`parse_entered_service`]. Returns every problem, not just the first.
 pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem>> {
+    parse_fields(record, None)
+}
+
+/// Checks every field of a listing as it is entered (read from a file, submitted or approved): as
+/// [`parse_service`] does, and against `rules` (e.g. `last_verified` not after today), all in one pass.
+pub fn parse_entered_service(
+    record: &ServiceRecord,
+    rules: &ListingRules,
+) -> Result<Service, Vec<FieldProblem>> {
+    parse_fields(record, Some(rules))
+}
+
+/// The rules of entry as of now: today is the current date in UTC.
+pub fn entry_rules() -> ListingRules {
+    ListingRules {
+        today: chrono::Utc::now().date_naive(),
+    }
+}
+
+fn parse_fields(
+    record: &ServiceRecord,
+    rules: Option<&ListingRules>,
+) -> Result<Service, Vec<FieldProblem>> {
     let mut problems: Vec<FieldProblem> = Vec::new();
     let texts = [
         ("id", &record.id),
@@ -256,16 +240,14 @@ pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem
     let specialisms: Vec<String> = record
         .specialisms
         .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+        .filter(|s| !s.trim().is_empty())
+        .filter_map(|s| {
+            Specialism::parse(s)
+                .map_err(|message| problems.push(("specialisms", message)))
+                .ok()
+        })
+        .map(|s| s.as_str().to_owned())
         .collect();
-    if let Some(bad) = specialisms.iter().find(|s| !is_slug(s)) {
-        problems.push((
-            "specialisms",
-            format!("`{bad}` must be a slug such as young_people"),
-        ));
-    }
     let setting = match record.setting.trim() {
         "" => None,
         raw => Setting::parse(raw)
@@ -291,6 +273,9 @@ pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem
             ));
             NaiveDate::MIN
         });
+    if let Some(problem) = rules.and_then(|r| r.check_last_verified(last_verified)) {
+        problems.push(problem);
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -312,34 +297,55 @@ pub fn parse_service(record: &ServiceRecord) -> Result<Service, Vec<FieldProblem
     })
 }
 
-/// Reads listings. Returns the services and the 1-based line each came from.
+/// Reads listings as they are entered ([`entry_rules`]). Returns the services and the 1-based line each came
+/// from.
 pub fn read_services(path: &Path) -> Result<(Vec<Service>, Vec<u64>), LoadError> {
     parse_services(path, &read_text(path)?)
 }
 
 /// Parses listings CSV `text` as [`read_services`] does; `path` only names the file in problems.
 pub fn parse_services(path: &Path, text: &str) -> Result<(Vec<Service>, Vec<u64>), LoadError> {
-    let (records, mut problems) =
-        super::csv_records::<ServiceRecord>(path, text, &SERVICE_COLUMNS)?;
-    let mut services = Vec::with_capacity(records.len());
-    let mut lines = Vec::with_capacity(records.len());
+    let parsed = parse_services_partly(path, text, &entry_rules())?;
+    if parsed.problems.is_empty() {
+        Ok((parsed.services, parsed.lines))
+    } else {
+        Err(LoadError(parsed.problems))
+    }
+}
+
+/// The listings of a file that parse, each with its 1-based line, and the problems of the rows that do not.
+#[derive(Debug, Default)]
+pub(crate) struct PartlyParsed {
+    pub services: Vec<Service>,
+    pub lines: Vec<u64>,
+    pub problems: Vec<LoadProblem>,
+}
+
+/// Parses every row of listings CSV `text` that it can, so that those rows can be cross-checked while the others
+/// are reported. A bad header stops the read.
+pub(crate) fn parse_services_partly(
+    path: &Path,
+    text: &str,
+    rules: &ListingRules,
+) -> Result<PartlyParsed, LoadError> {
+    let (records, problems) = super::csv_records::<ServiceRecord>(path, text, &SERVICE_COLUMNS)?;
+    let mut parsed = PartlyParsed {
+        problems,
+        ..PartlyParsed::default()
+    };
     for (line, record) in records {
         let record = record.map_fields(|cell| super::formula_unguarded(cell).to_owned());
-        match parse_service(&record) {
+        match parse_entered_service(&record, rules) {
             Ok(service) => {
-                services.push(service);
-                lines.push(line);
+                parsed.services.push(service);
+                parsed.lines.push(line);
             }
-            Err(found) => problems.extend(
+            Err(found) => parsed.problems.extend(
                 found
                     .into_iter()
                     .map(|(field, message)| LoadProblem::field(path, Some(line), field, message)),
             ),
         }
     }
-    if problems.is_empty() {
-        Ok((services, lines))
-    } else {
-        Err(LoadError(problems))
-    }
+    Ok(parsed)
 }

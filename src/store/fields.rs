@@ -1,86 +1,46 @@
-//! The fields a provider proposes, as the API receives them.
+//! The fields a provider proposes, as the API receives them: the listing schema's, each optional.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::domain::listing_schema;
 use crate::load::ServiceRecord;
 
-/// Proposed listing fields, named as the CSV columns; an absent field keeps its current value (for a new listing:
-/// empty). The id is not here: it is the submission's `listing_id` and never changes. Numbers may be given as JSON
-/// numbers or as text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListingFields {
-    /// Service name.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub name: Option<String>,
-    /// Organisation; must be the submitter's own.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub provider: Option<String>,
-    /// Service type id.
-    #[serde(rename = "type", default, deserialize_with = "text_or_number")]
-    pub service_type: Option<String>,
-    /// Latitude, decimal degrees.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub lat: Option<String>,
-    /// Longitude, decimal degrees.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub lon: Option<String>,
-    /// `exact` or `confidential`.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub location_precision: Option<String>,
-    /// Empty, `*`, or `;`-separated GSS codes.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub serves: Option<String>,
-    /// Capacity in the type's unit, or empty.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub capacity: Option<String>,
-    /// `;`-separated slugs.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub specialisms: Option<String>,
-    /// A setting, or empty.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub setting: Option<String>,
-    /// Phone number.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub phone: Option<String>,
-    /// Website URL.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub website: Option<String>,
-    /// ISO date `YYYY-MM-DD`.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub last_verified: Option<String>,
-    /// Where the information comes from.
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub source: Option<String>,
+macro_rules! listing_fields {
+    (
+        id: $id_name:literal, $id_label:literal, $id_help:literal, $id_input:ident;
+        $($field:ident: $name:literal, $label:literal, $help:literal, $input:ident;)+
+    ) => {
+        /// Proposed listing fields, one per field of [`crate::domain::LISTING_FIELDS`] but the id, named as the CSV
+        /// columns; an absent field keeps its current value (for a new listing: empty). The id is not here: it is
+        /// the submission's `listing_id` and never changes. Numbers may be given as JSON numbers or as text.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct ListingFields {
+            $(
+                #[doc = concat!($label, ": ", $help)]
+                #[serde(rename = $name, default, deserialize_with = "text_or_number")]
+                pub $field: Option<String>,
+            )+
+        }
+
+        impl ListingFields {
+            /// Overwrites each given field of `record`.
+            pub fn apply_to(&self, record: &mut ServiceRecord) {
+                $(
+                    if let Some(value) = &self.$field {
+                        value.clone_into(&mut record.$field);
+                    }
+                )+
+            }
+        }
+    };
 }
+listing_schema!(listing_fields);
 
 impl ListingFields {
     /// Whether no field is given.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
-    }
-
-    /// Overwrites each given field of `record`.
-    pub fn apply_to(&self, record: &mut ServiceRecord) {
-        let set = |target: &mut String, value: &Option<String>| {
-            if let Some(value) = value {
-                value.clone_into(target);
-            }
-        };
-        set(&mut record.name, &self.name);
-        set(&mut record.provider, &self.provider);
-        set(&mut record.service_type, &self.service_type);
-        set(&mut record.lat, &self.lat);
-        set(&mut record.lon, &self.lon);
-        set(&mut record.location_precision, &self.location_precision);
-        set(&mut record.serves, &self.serves);
-        set(&mut record.capacity, &self.capacity);
-        set(&mut record.specialisms, &self.specialisms);
-        set(&mut record.setting, &self.setting);
-        set(&mut record.phone, &self.phone);
-        set(&mut record.website, &self.website);
-        set(&mut record.last_verified, &self.last_verified);
-        set(&mut record.source, &self.source);
     }
 }
 
@@ -113,6 +73,22 @@ mod tests {
         assert_eq!(fields.service_type.as_deref(), Some("isva"));
         assert!(serde_json::from_str::<ListingFields>(r#"{"colour": "red"}"#).is_err());
         assert!(serde_json::from_str::<ListingFields>(r#"{"id": "x"}"#).is_err());
+    }
+
+    #[test]
+    fn fields_serialise_as_they_always_have_so_stored_request_digests_still_match() {
+        let fields = ListingFields {
+            name: Some("A".into()),
+            service_type: Some("isva".into()),
+            ..ListingFields::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&fields).unwrap(),
+            r#"{"name":"A","provider":null,"type":"isva","lat":null,"lon":null,"location_precision":null,"#
+                .to_owned()
+                + r#""serves":null,"capacity":null,"specialisms":null,"setting":null,"phone":null,"#
+                + r#""website":null,"last_verified":null,"source":null}"#
+        );
     }
 
     #[test]

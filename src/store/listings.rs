@@ -2,15 +2,19 @@
 //! Seeded once from the bundled CSV, then changed only by approvals and imports, each of which bumps the dataset
 //! version.
 
+use std::fmt;
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 
 pub use crate::domain::{DEFAULT_STALE_MONTHS, is_stale};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params_from_iter};
 use serde::Serialize;
 
 use super::audit::{self, Entry};
 use super::{Store, StoreError, SubmissionKind, now, timestamp};
-use crate::domain::{Dataset, Service};
+use crate::domain::{Dataset, LISTING_FIELDS, Service};
 use crate::load::{self, DataPaths, ServiceRecord, parse_service};
 
 /// A current listing as stored.
@@ -49,8 +53,38 @@ pub fn field_value<'a>(record: &'a ServiceRecord, field: &str) -> Option<&'a str
     record.field(field)
 }
 
-const LISTING_COLUMNS: &str = "id, name, provider, service_type, lat, lon, location_precision, serves, \
-     capacity, specialisms, setting, phone, website, last_verified, source, version, updated_at";
+/// The columns of a listing row: each schema field's column ([`LISTING_FIELDS`]), then `version, updated_at`.
+const LISTING_COLUMNS: ListingColumns = ListingColumns;
+
+/// Writes [`LISTING_COLUMNS`] as an SQL column list.
+struct ListingColumns;
+
+impl fmt::Display for ListingColumns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for field in &LISTING_FIELDS {
+            write!(f, "{}, ", field.column)?;
+        }
+        f.write_str("version, updated_at")
+    }
+}
+
+/// Inserts a listing row ([`LISTING_COLUMNS`], in order), or updates every column but the id of the one there.
+static UPSERT_LISTING: LazyLock<String> = LazyLock::new(|| {
+    let count = LISTING_FIELDS.len() + 2;
+    let values: Vec<String> = (1..=count).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = LISTING_FIELDS
+        .iter()
+        .map(|field| field.column)
+        .chain(["version", "updated_at"])
+        .filter(|&column| column != "id")
+        .map(|column| format!("{column} = excluded.{column}"))
+        .collect();
+    format!(
+        "INSERT INTO listings ({LISTING_COLUMNS}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+        values.join(", "),
+        updates.join(", ")
+    )
+});
 
 impl Store {
     /// Whether nothing has ever been listed (no audit entry at all): the one time the bundled CSV is imported.
@@ -189,37 +223,13 @@ pub(super) fn apply(
             tx.execute("DELETE FROM listings WHERE id = ?1", [&record.id])?
         }
         SubmissionKind::New | SubmissionKind::Change => tx.execute(
-            &format!(
-                "INSERT INTO listings ({LISTING_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-                 ON CONFLICT (id) DO UPDATE SET
-                    name = excluded.name, provider = excluded.provider,
-                    service_type = excluded.service_type, lat = excluded.lat, lon = excluded.lon,
-                    location_precision = excluded.location_precision, serves = excluded.serves,
-                    capacity = excluded.capacity, specialisms = excluded.specialisms,
-                    setting = excluded.setting, phone = excluded.phone, website = excluded.website,
-                    last_verified = excluded.last_verified, source = excluded.source,
-                    version = excluded.version, updated_at = excluded.updated_at"
+            &UPSERT_LISTING,
+            params_from_iter(
+                record
+                    .cells()
+                    .map(ToSqlOutput::from)
+                    .chain([ToSqlOutput::from(version), ToSqlOutput::from(now())]),
             ),
-            params![
-                record.id,
-                record.name,
-                record.provider,
-                record.service_type,
-                record.lat,
-                record.lon,
-                record.location_precision,
-                record.serves,
-                record.capacity,
-                record.specialisms,
-                record.setting,
-                record.phone,
-                record.website,
-                record.last_verified,
-                record.source,
-                version,
-                now(),
-            ],
         )?,
     };
     if changed != 1 {
@@ -273,23 +283,7 @@ fn all_listings(conn: &Connection) -> Result<Vec<Listing>, StoreError> {
 
 fn listing_from_row(row: &Row<'_>) -> rusqlite::Result<Listing> {
     Ok(Listing {
-        record: ServiceRecord {
-            id: row.get("id")?,
-            name: row.get("name")?,
-            provider: row.get("provider")?,
-            service_type: row.get("service_type")?,
-            lat: row.get("lat")?,
-            lon: row.get("lon")?,
-            location_precision: row.get("location_precision")?,
-            serves: row.get("serves")?,
-            capacity: row.get("capacity")?,
-            specialisms: row.get("specialisms")?,
-            setting: row.get("setting")?,
-            phone: row.get("phone")?,
-            website: row.get("website")?,
-            last_verified: row.get("last_verified")?,
-            source: row.get("source")?,
-        },
+        record: ServiceRecord::try_from_columns(|column| row.get(column))?,
         version: row.get("version")?,
         updated_at: timestamp(row, "updated_at")?,
     })

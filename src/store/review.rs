@@ -13,8 +13,8 @@ use std::sync::PoisonError;
 use super::{
     Account, Store, StoreError, Submission, SubmissionKind, SubmissionStatus, clean_text, now,
 };
-use crate::domain::{Dataset, LocationPrecision, Service};
-use crate::load::{SERVICE_COLUMNS, ServiceRecord, parse_service};
+use crate::domain::{LISTING_FIELDS, LocationPrecision, Reference, Service};
+use crate::load::{ServiceRecord, parse_service};
 
 /// How many times an approval is tried when other approvals or imports change the listings while its next
 /// dataset is being analysed.
@@ -83,17 +83,17 @@ pub struct Review {
 impl FieldDiff {
     /// `proposed` beside `current`, field by field in CSV column order. A closure proposes nothing.
     pub fn between(current: Option<&ServiceRecord>, proposed: Option<&ServiceRecord>) -> Vec<Self> {
-        SERVICE_COLUMNS
+        LISTING_FIELDS
             .iter()
-            .map(|&field| {
+            .map(|schema| {
                 let current = current
-                    .and_then(|r| field_value(r, field))
+                    .and_then(|r| field_value(r, schema.name))
                     .map(str::to_owned);
                 let proposed = proposed
-                    .and_then(|r| field_value(r, field))
+                    .and_then(|r| field_value(r, schema.name))
                     .map(str::to_owned);
                 FieldDiff {
-                    field,
+                    field: schema.name,
                     changed: current != proposed,
                     current,
                     proposed,
@@ -116,7 +116,7 @@ impl Store {
         reviewer: &Account,
         submission_id: i64,
         approval: &Approval<'_>,
-        reference: &Dataset,
+        reference: &Reference,
     ) -> Result<Submission, StoreError> {
         self.approve_then(reviewer, submission_id, approval, reference, |_, _| Ok(()))
             .map(|(submission, ())| submission)
@@ -132,7 +132,7 @@ impl Store {
         reviewer: &Account,
         submission_id: i64,
         approval: &Approval<'_>,
-        reference: &Dataset,
+        reference: &Reference,
         mut next: impl FnMut(i64, Vec<Service>) -> Result<T, String>,
     ) -> Result<(Submission, T), StoreError> {
         let comment = approval
@@ -298,7 +298,7 @@ fn approvable(
     reviewer: &Account,
     submission_id: i64,
     approval: &Approval<'_>,
-    reference: &Dataset,
+    reference: &Reference,
 ) -> Result<Submission, StoreError> {
     let pending = pending_for(conn, reviewer, submission_id)?;
     let current = listings::listing(conn, &pending.listing_id)?;

@@ -14,9 +14,9 @@ use super::{
     Account, ListingFields, Role, Store, StoreError, UnknownName, clean_text, now,
     optional_timestamp, parsed, timestamp,
 };
-use crate::domain::{Dataset, Service, Subject};
-use crate::load::services::{FieldProblem, MAX_TEXT_CHARS};
-use crate::load::{ServiceRecord, parse_service};
+use crate::domain::Reference;
+use crate::load::services::MAX_TEXT_CHARS;
+use crate::load::{ServiceRecord, entry_rules, parse_entered_service};
 
 /// What a submission proposes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,7 +170,7 @@ impl Store {
         account: &Account,
         request: &SubmissionRequest,
         idempotency_key: Option<&str>,
-        reference: &Dataset,
+        reference: &Reference,
     ) -> Result<Submitted, StoreError> {
         if account.role != Role::Provider || account.is_revoked() {
             return Err(StoreError::Forbidden(
@@ -396,35 +396,18 @@ fn pending_count(conn: &Connection, account: i64) -> Result<usize, StoreError> {
     Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
-/// Checks a proposed record as `gapmap validate` would and returns it in canonical text.
+/// Checks a proposed record as `gapmap validate` would (every field as it is entered today, then the one row
+/// against `reference`) and returns it in canonical text.
 pub(super) fn check(
     record: &ServiceRecord,
-    reference: &Dataset,
+    reference: &Reference,
 ) -> Result<ServiceRecord, StoreError> {
-    let service = parse_service(record).map_err(StoreError::Invalid)?;
-    let canonical = ServiceRecord::from_service(&service);
-    let problems = cross_check(reference, service);
+    let service = parse_entered_service(record, &entry_rules()).map_err(StoreError::Invalid)?;
+    let problems = reference.check_service(&service);
     if problems.is_empty() {
-        Ok(canonical)
+        Ok(ServiceRecord::from_service(&service))
     } else {
         Err(StoreError::Invalid(problems))
-    }
-}
-
-/// The cross-reference problems of one service against `reference`'s areas and types, found by the same
-/// [`Dataset::new`] that checks whole files.
-fn cross_check(reference: &Dataset, service: Service) -> Vec<FieldProblem> {
-    match Dataset::new(
-        reference.areas().to_vec(),
-        reference.types().to_vec(),
-        vec![service],
-    ) {
-        Ok(_) => Vec::new(),
-        Err(problems) => problems
-            .into_iter()
-            .filter(|p| p.subject == Subject::Service(0))
-            .map(|p| (p.field, p.message))
-            .collect(),
     }
 }
 

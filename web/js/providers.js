@@ -9,23 +9,18 @@ import { ApiError, getJson } from './api.js';
 const TOKEN_KEY = 'gapmap-token';
 const $ = (id) => document.getElementById(id);
 
-/** The listing's fields, named as the CSV columns (and the API's `fields`). */
-const FIELDS = [
-  { name: 'name', label: 'Service name' },
-  { name: 'provider', label: 'Organisation' },
-  { name: 'type', label: 'Service type', kind: 'type' },
-  { name: 'lat', label: 'Latitude', inputmode: 'decimal' },
-  { name: 'lon', label: 'Longitude', inputmode: 'decimal' },
-  { name: 'location_precision', label: 'Location', options: [['', '—'], ['exact', 'exact (public address)'], ['confidential', 'confidential (area only)']] },
-  { name: 'serves', label: 'Serves (GSS codes separated by ;, or * for all)' },
-  { name: 'capacity', label: 'Capacity', inputmode: 'decimal' },
-  { name: 'specialisms', label: 'Specialisms (separated by ;)' },
-  { name: 'setting', label: 'Setting', options: [['', '—'], ...['community', 'hospital', 'court', 'housing', 'police', 'health'].map((s) => [s, s])] },
-  { name: 'phone', label: 'Phone' },
-  { name: 'website', label: 'Website' },
-  { name: 'last_verified', label: 'Last verified', type: 'date' },
-  { name: 'source', label: 'Source' },
-];
+/**
+ * The listing schema as the server declares it (`GET /api/listing-fields`): `listing_id` (the key) and `fields`
+ * (every other field, named as the CSV columns and the API's `fields`), each `{ name, label, help, input, options }`.
+ * Set once by start(); the page has no copy of its own.
+ */
+let schema = null;
+
+/** A field's label, for the diff table (the column name when the schema does not know it). */
+function labelOf(name) {
+  const field = [schema?.listing_id, ...(schema?.fields ?? [])].find((f) => f?.name === name);
+  return field?.label ?? name;
+}
 
 function token() {
   return window.sessionStorage.getItem(TOKEN_KEY);
@@ -59,21 +54,37 @@ function fieldProblems(body) {
     : [];
 }
 
+/** A field's help line: its help, and the allowed values where there is a fixed list. */
+function helpText(f) {
+  return f.options.length ? `${f.help} Allowed: ${f.options.join(', ')}.` : f.help;
+}
+
+/** The form control of one schema field, with its label, help and error slot. */
+function control(f, types) {
+  const id = `field-${f.name}`;
+  let input;
+  if (f.input === 'service_type') {
+    input = h('select', { id, name: f.name }, h('option', { value: '' }, '—'), types.map((t) => h('option', { value: t.id }, t.label)));
+  } else if (f.input === 'location_precision' || f.input === 'setting') {
+    input = h('select', { id, name: f.name }, h('option', { value: '' }, '—'), f.options.map((value) => h('option', { value }, value)));
+  } else {
+    const attributes = { number: { inputmode: 'decimal' }, date: { type: 'date' } }[f.input] ?? {};
+    input = h('input', { id, name: f.name, type: 'text', autocomplete: 'off', ...attributes });
+  }
+  input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, f.label),
+    input,
+    h('span', { class: 'muted', id: `${id}-help` }, helpText(f)),
+    h('span', { class: 'field-error', id: `${id}-error` }),
+  );
+}
+
 function buildForm(types) {
   const grid = $('submit-form').querySelector('.grid');
-  const control = (f) => {
-    const id = `field-${f.name}`;
-    let input;
-    if (f.kind === 'type') {
-      input = h('select', { id, name: f.name }, h('option', { value: '' }, '—'), types.map((t) => h('option', { value: t.id }, t.label)));
-    } else if (f.options) {
-      input = h('select', { id, name: f.name }, f.options.map(([value, text]) => h('option', { value }, text)));
-    } else {
-      input = h('input', { id, name: f.name, type: f.type ?? 'text', inputmode: f.inputmode, autocomplete: 'off' });
-    }
-    input.setAttribute('aria-describedby', `${id}-error`);
-    return h('div', { class: 'field' }, h('label', { for: id }, f.label), input, h('span', { class: 'field-error', id: `${id}-error` }));
-  };
+  const key = schema.listing_id;
   replaceChildren(
     grid,
     h(
@@ -92,11 +103,12 @@ function buildForm(types) {
     h(
       'div',
       { class: 'field' },
-      h('label', { for: 'field-listing_id' }, 'Listing id'),
-      h('input', { id: 'field-listing_id', name: 'listing_id', autocomplete: 'off', 'aria-describedby': 'field-listing_id-error' }),
+      h('label', { for: 'field-listing_id' }, key.label),
+      h('input', { id: 'field-listing_id', name: 'listing_id', autocomplete: 'off', 'aria-describedby': 'field-listing_id-help field-listing_id-error' }),
+      h('span', { class: 'muted', id: 'field-listing_id-help' }, key.help),
       h('span', { class: 'field-error', id: 'field-listing_id-error' }),
     ),
-    FIELDS.map(control),
+    schema.fields.map((f) => control(f, types)),
   );
 }
 
@@ -113,7 +125,7 @@ async function submitListing(event) {
   const kind = form.elements.kind.value;
   const fields = {};
   if (kind !== 'closure') {
-    for (const f of FIELDS) {
+    for (const f of schema.fields) {
       const value = form.elements[f.name].value.trim();
       if (value !== '') fields[f.name] = value;
     }
@@ -139,7 +151,18 @@ async function submitListing(event) {
   }
 }
 
-/** Fills the form from a published listing (a confidential site's point is not its own, so it is left empty). */
+/**
+ * How a published site's properties fill a field, where they are not the property of the same name. A confidential
+ * site's point is not its own, so it is left empty.
+ */
+const FROM_PUBLISHED = {
+  lat: (p, [, lat]) => (p.location_precision === 'exact' ? lat : ''),
+  lon: (p, [lon]) => (p.location_precision === 'exact' ? lon : ''),
+  serves: (p) => p.serves_areas.join(';'),
+  specialisms: (p) => p.specialisms.join(';'),
+};
+
+/** Fills the form from a published listing. */
 async function loadListing() {
   clearErrors();
   const form = $('submit-form');
@@ -151,15 +174,10 @@ async function loadListing() {
   try {
     const feature = await getJson(`/api/services/${encodeURIComponent(id)}`);
     const p = feature.properties;
-    const [lon, lat] = feature.geometry.coordinates;
-    const exact = p.location_precision === 'exact';
-    const values = {
-      name: p.name, provider: p.provider, type: p.type, lat: exact ? lat : '', lon: exact ? lon : '',
-      location_precision: p.location_precision, serves: p.serves_areas.join(';'), capacity: p.capacity ?? '',
-      specialisms: p.specialisms.join(';'), setting: p.setting ?? '', phone: p.phone, website: p.website,
-      last_verified: p.last_verified, source: p.source,
-    };
-    for (const f of FIELDS) form.elements[f.name].value = values[f.name] ?? '';
+    for (const f of schema.fields) {
+      const value = FROM_PUBLISHED[f.name] ? FROM_PUBLISHED[f.name](p, feature.geometry.coordinates) : p[f.name];
+      form.elements[f.name].value = value ?? '';
+    }
     form.elements.kind.value = 'change';
     $('submit-status').textContent = `Loaded ${p.name}. Change what is wrong and send it for review.`;
   } catch (error) {
@@ -248,7 +266,7 @@ async function openSubmission(id) {
             h(
               'tr',
               { class: d.changed ? 'changed' : null },
-              h('th', { scope: 'row' }, d.field, d.changed ? h('span', { class: 'visually-hidden' }, ' (changed)') : null),
+              h('th', { scope: 'row' }, labelOf(d.field), d.changed ? h('span', { class: 'visually-hidden' }, ' (changed)') : null),
               h('td', {}, d.current ?? '—'),
               h('td', {}, d.proposed ?? '—'),
             ),
@@ -280,7 +298,13 @@ function signedIn(on) {
 
 async function start() {
   const types = await getJson('/api/types').then((t) => t.types).catch(() => []);
-  buildForm(types);
+  try {
+    schema = await getJson('/api/listing-fields');
+    buildForm(types);
+  } catch (error) {
+    $('submit-summary').textContent = `The listing form could not be loaded (${error.message}); reload the page to try again.`;
+    for (const button of $('submit-form').querySelectorAll('button')) button.disabled = true;
+  }
   $('signin-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const value = $('token').value.trim();

@@ -103,9 +103,9 @@ pub async fn create(
     let key = idempotency_key(&req)?;
     let snapshot = state.snapshot();
     let submitter = account.0.clone();
-    let reference = std::sync::Arc::clone(&snapshot);
+    let reference = std::sync::Arc::clone(snapshot.dataset().reference());
     let submitted =
-        web::block(move || store.submit(&submitter, &request, key.as_deref(), reference.dataset()))
+        web::block(move || store.submit(&submitter, &request, key.as_deref(), &reference))
             .await??;
     let status = if submitted.replayed {
         StatusCode::OK
@@ -240,9 +240,11 @@ async fn decide(
             &reviewer,
             id,
             &approval,
-            reference.dataset(),
+            reference.dataset().reference(),
             |revision, services| {
-                let dataset = app.assemble(services).map_err(|e| e.to_string())?;
+                let dataset = app
+                    .assemble_with(reference.dataset().reference(), services)
+                    .map_err(|e| e.to_string())?;
                 decided_on
                     .prepare(dataset, revision)
                     .map_err(|e| e.to_string())
