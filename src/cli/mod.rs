@@ -258,11 +258,20 @@ fn run_validate(args: &ValidateArgs, out: &mut dyn Write) -> Result<(), String> 
     if let Some(file) = &args.file {
         config.paths.services = file.clone();
     }
-    let app = App::open(&config, StoreMode::Existing).map_err(|e| e.to_string())?;
-    let source = app.listings_source();
-    let (_, dataset) = app
-        .dataset()
-        .map_err(|e| format!("{source} is not valid:\n{e}"))?;
+    // A file is checked by the loader itself, which reports every problem of every file in one pass.
+    let (source, dataset) = if args.against_live {
+        let app = App::open(&config, StoreMode::Existing).map_err(|e| e.to_string())?;
+        let source = app.listings_source();
+        let (_, dataset) = app
+            .dataset()
+            .map_err(|e| format!("{source} is not valid:\n{e}"))?;
+        (source, dataset)
+    } else {
+        let source = config.paths.services.display().to_string();
+        let dataset = load::load_dataset(&config.paths)
+            .map_err(|e| format!("{source} is not valid:\n{e}"))?;
+        (source, dataset)
+    };
     writeln!(
         out,
         "{source}: {} listings, all valid against {} areas and {} service types",

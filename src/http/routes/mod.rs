@@ -5,6 +5,7 @@ pub mod areas;
 pub mod export;
 pub mod gaps;
 pub mod health;
+pub mod listing_fields;
 pub mod nearest;
 pub mod openapi;
 pub mod openreferral;
@@ -127,6 +128,7 @@ route_table! {
     "/api/export/openreferral.json" => openreferral::openreferral,
     "/api/openapi.json" => openapi::document,
     "/api/config" => web::config,
+    "/api/listing-fields" => listing_fields::fields,
     "/healthz" => health::healthz,
     "/readyz" => health::readyz,
 }
