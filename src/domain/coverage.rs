@@ -167,3 +167,15 @@ pub fn standing(provision: &Provision, basis: f64, service_type: &ServiceType) -
         status,
     }
 }
+
+/// The fraction (0–1) of site `site`'s capacity apportioned to area `area` when rates are taken against basis
+/// column `basis` ([`apportioned_fraction`]). Zero when the site does not serve the area.
+pub fn capacity_fraction(dataset: &Dataset, site: usize, area: usize, basis: &str) -> f64 {
+    let served = dataset.served_areas(site);
+    if !served.contains(&area) {
+        return 0.0;
+    }
+    let of = |a: usize| dataset.areas()[a].basis(basis).unwrap_or(0.0);
+    let total: f64 = served.iter().map(|&a| of(a)).sum();
+    apportioned_fraction(of(area), total)
+}

@@ -1,45 +1,14 @@
 //! A dataset: service sites checked against the [`Reference`] areas and taxonomy, and linked to them once.
 
-use std::fmt;
 use std::sync::Arc;
 
 use geo::Point;
 
 use super::disclosure::{Reader, View, may_see_position};
-use super::reference::{Reference, basis_problems, key_problems, unique_problems};
+use super::reference::{
+    DatasetProblem, Reference, Subject, basis_problems, key_problems, unique_problems,
+};
 use super::{Area, Service, ServiceType};
-
-/// Which record a [`DatasetProblem`] is about; the number is its position in the list given to [`Dataset::new`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    /// An area.
-    Area(usize),
-    /// A service type.
-    Type(usize),
-    /// A service site.
-    Service(usize),
-}
-
-/// A cross-reference that does not hold: an unknown type or code, a site outside every area, a duplicate id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DatasetProblem {
-    /// The record at fault.
-    pub subject: Subject,
-    /// The field at fault, as named in the files (`type`, `serves`, `lat`…).
-    pub field: &'static str,
-    /// What is wrong, in plain words.
-    pub message: String,
-}
-
-impl fmt::Display for DatasetProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:?} field `{}`: {}",
-            self.subject, self.field, self.message
-        )
-    }
-}
 
 /// Areas, types and services that are known to agree with each other, each service linked to the area it lies in
 /// and the areas it serves.
@@ -190,18 +159,6 @@ impl Dataset {
         } else {
             self.areas()[self.located_in[site]].representative_point
         }
-    }
-
-    /// The fraction (0–1) of site `site`'s capacity apportioned to area `area` when rates are taken against basis
-    /// column `basis` ([`super::coverage::apportioned_fraction`]). Zero when the site does not serve the area.
-    pub fn capacity_fraction(&self, site: usize, area: usize, basis: &str) -> f64 {
-        let served = self.served_areas(site);
-        if !served.contains(&area) {
-            return 0.0;
-        }
-        let of = |a: usize| self.areas()[a].basis(basis).unwrap_or(0.0);
-        let total: f64 = served.iter().map(|&a| of(a)).sum();
-        super::coverage::apportioned_fraction(of(area), total)
     }
 
     /// Whether any listing is invented sample data.

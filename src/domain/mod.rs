@@ -15,11 +15,11 @@ mod service;
 
 pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};
 pub use area::{Area, GssCode};
-pub use dataset::{Dataset, DatasetProblem, Subject};
+pub use dataset::Dataset;
 pub(crate) use listing::listing_schema;
 pub use listing::{FieldInput, LISTING_FIELDS, ListingField, ListingRules, listing_fields_json};
 pub use published::{Published, round_degrees};
-pub use reference::{FieldProblem, Reference};
+pub use reference::{DatasetProblem, FieldProblem, Reference, Subject};
 pub use service::{
     Benchmark, DEFAULT_RATE_PER, DEFAULT_STALE_MONTHS, LocationPolicy, LocationPrecision, Serves,
     Service, ServiceType, Setting, Specialism, is_stale,

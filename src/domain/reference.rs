@@ -2,12 +2,44 @@
 //! checked once. One listing is checked against it without building a [`super::Dataset`].
 
 use std::collections::HashMap;
+use std::fmt;
 
 use geo::{MultiPolygon, Point};
 
-use super::dataset::{DatasetProblem, Subject};
 use super::{Area, Serves, Service, ServiceType};
 use crate::spatial::AreaIndex;
+
+/// Which record a [`DatasetProblem`] is about; the number is its position in the list given to [`super::Dataset::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// An area.
+    Area(usize),
+    /// A service type.
+    Type(usize),
+    /// A service site.
+    Service(usize),
+}
+
+/// A cross-reference that does not hold: an unknown type or code, a site outside every area, a duplicate id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetProblem {
+    /// The record at fault.
+    pub subject: Subject,
+    /// The field at fault, as named in the files (`type`, `serves`, `lat`…).
+    pub field: &'static str,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl fmt::Display for DatasetProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} field `{}`: {}",
+            self.subject, self.field, self.message
+        )
+    }
+}
 
 /// A problem with one field of a listing: `(field, message)`, the field named as in the listings file.
 pub type FieldProblem = (&'static str, String);

@@ -10,11 +10,14 @@
 mod accounts;
 mod audit;
 mod backup;
+mod diff;
 mod fields;
+mod files;
 mod listings;
 mod migrations;
 mod restore;
 mod review;
+mod status;
 mod submissions;
 mod tokens;
 mod verify;
@@ -33,12 +36,15 @@ use crate::load::services::FieldProblem;
 
 pub use accounts::{Account, NewAccount, Role};
 pub use audit::{Actor, Version};
-pub use backup::{BackupError, backup};
+pub use backup::backup;
+pub use diff::FieldDiff;
 pub use fields::ListingFields;
+pub use files::BackupError;
 pub use listings::{DEFAULT_STALE_MONTHS, ImportSummary, Listing, Snapshot, field_value, is_stale};
 pub use restore::{Restored, restore};
-pub use review::{Approval, FieldDiff, MAX_COMMENT_CHARS, Review, ReviewWarning};
-pub use submissions::{Submission, SubmissionKind, SubmissionRequest, SubmissionStatus, Submitted};
+pub use review::{Approval, MAX_COMMENT_CHARS, Review, ReviewWarning};
+pub use status::{SubmissionKind, SubmissionStatus};
+pub use submissions::{Submission, SubmissionRequest, Submitted};
 pub use tokens::{AuthError, Token};
 pub use verify::BackupSummary;
 

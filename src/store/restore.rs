@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::backup::{
-    BackupError, SIDE_FILES, copy, file_size, io_error, is_live_file, sqlite, sync, sync_dir,
+use super::backup::copy;
+use super::files::{
+    BackupError, SIDE_FILES, file_size, io_error, is_live_file, sqlite, sync, sync_dir,
     temporary_beside, with_suffix,
 };
 use super::verify::{BackupSummary, check_header, count_rows, verify};

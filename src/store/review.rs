@@ -6,14 +6,15 @@ use rusqlite::{Connection, Transaction, params};
 use serde::Serialize;
 
 use super::audit::{self, Entry};
-use super::listings::{self, Listing, bump_dataset_version, field_value};
+use super::diff::FieldDiff;
+use super::listings::{self, Listing, bump_dataset_version};
 use super::submissions::{check, id_free_for, submission};
 use std::sync::PoisonError;
 
 use super::{
     Account, Store, StoreError, Submission, SubmissionKind, SubmissionStatus, clean_text, now,
 };
-use crate::domain::{LISTING_FIELDS, LocationPrecision, Reference, Service};
+use crate::domain::{LocationPrecision, Reference, Service};
 use crate::load::{ServiceRecord, parse_service};
 
 /// How many times an approval is tried when other approvals or imports change the listings while its next
@@ -22,19 +23,6 @@ const APPROVAL_ATTEMPTS: usize = 5;
 
 /// Longest reviewer comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
-
-/// One field of a submission beside the current listing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldDiff {
-    /// The CSV column.
-    pub field: &'static str,
-    /// Its current value; `None` when the listing does not exist (new, or closed since).
-    pub current: Option<String>,
-    /// The proposed value; `None` for a closure.
-    pub proposed: Option<String>,
-    /// Whether the two differ.
-    pub changed: bool,
-}
 
 /// What a reviewer sends with an approval.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -78,29 +66,6 @@ pub struct Review {
     pub current: Option<Listing>,
     /// What approving it would do that needs acknowledging.
     pub warnings: Vec<ReviewWarning>,
-}
-
-impl FieldDiff {
-    /// `proposed` beside `current`, field by field in CSV column order. A closure proposes nothing.
-    pub fn between(current: Option<&ServiceRecord>, proposed: Option<&ServiceRecord>) -> Vec<Self> {
-        LISTING_FIELDS
-            .iter()
-            .map(|schema| {
-                let current = current
-                    .and_then(|r| field_value(r, schema.name))
-                    .map(str::to_owned);
-                let proposed = proposed
-                    .and_then(|r| field_value(r, schema.name))
-                    .map(str::to_owned);
-                FieldDiff {
-                    field: schema.name,
-                    changed: current != proposed,
-                    current,
-                    proposed,
-                }
-            })
-            .collect()
-    }
 }
 
 impl Store {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::backup::{BackupError, file_size, io_error, sqlite};
+use super::files::{BackupError, file_size, io_error, sqlite};
 use super::migrations;
 
 /// The first 16 bytes of every SQLite database file.

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::{Collection, Feature, NoExtra, Source, WithProvenance};
 use crate::domain::Dataset;
+use crate::domain::coverage::capacity_fraction;
 
 /// A site's published properties (the listing's fields, minus its position).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -222,7 +223,7 @@ pub fn serving_sites(
             let basis = dataset
                 .service_type(&service.service_type)
                 .map_or("", |t| t.basis.as_str());
-            let capacity_fraction = dataset.capacity_fraction(site, area, basis);
+            let capacity_fraction = capacity_fraction(dataset, site, area, basis);
             ServingSite {
                 site: source.site(site),
                 capacity_fraction,
