@@ -37,11 +37,11 @@ fn status_schema() -> utoipa::openapi::schema::Object {
         .build()
 }
 
-/// A reviewer's approval, and the body of a rejection too (whose schema, `RejectionBody` in
-/// [`crate::http::openapi`], requires the comment).
+/// A reviewer's decision: the body of an approval (schema `ApprovalBody`) and of a rejection (schema
+/// `RejectionBody` in [`crate::http::openapi`], which requires the comment).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(as = ApprovalBody)]
+#[schema(as = ApprovalBody, description = "A reviewer's approval.")]
 pub struct Decision {
     /// Why; required to reject, optional to approve (at most 2000 characters).
     #[serde(default)]
