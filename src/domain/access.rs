@@ -4,6 +4,7 @@
 
 use geo::{BoundingRect, Contains, MultiPolygon, Point};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::spatial::SiteIndex;
 
@@ -60,7 +61,8 @@ pub fn sample_grid(
 }
 
 /// Distances from an area's sample points to the nearest site of one type.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+// `ToSchema`: schema metadata for the API document, not HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
 pub struct Access {
     /// Mean geodesic distance in kilometres from a sample point to its nearest site.
     pub mean_km: f64,

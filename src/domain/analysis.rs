@@ -3,6 +3,7 @@
 use geo::Point;
 use rayon::prelude::*;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::access::{Access, DEFAULT_GRID_SPACING_KM, access, sample_grid};
 use super::coverage::{Provision, Status, provision, standing};
@@ -26,7 +27,8 @@ impl Default for AnalysisOptions {
 }
 
 /// Coverage of one type in one area: every figure the README defines.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+// `ToSchema`: schema metadata for the API document, not HTTP.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct AreaCoverage {
     /// The area's GSS code.
     pub code: GssCode,

@@ -5,6 +5,8 @@ use std::fmt;
 
 use geo::{InteriorPoint, MultiPolygon, Point};
 use serde::{Serialize, Serializer};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 /// An ONS Government Statistical Service code such as `E09000028` (Southwark): one capital letter and eight digits.
 ///
@@ -53,6 +55,20 @@ impl Serialize for GssCode {
         serializer.serialize_str(&self.0)
     }
 }
+
+// Schema metadata for the API document, not HTTP: serialised as a string of the form `parse` accepts.
+impl utoipa::PartialSchema for GssCode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[A-Z][0-9]{8}$"))
+            .description(Some("A GSS code: a capital letter and eight digits."))
+            .examples(["E09000028"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for GssCode {}
 
 /// One area: a local authority (or any other geography), its boundary and its basis populations.
 #[derive(Debug, Clone)]

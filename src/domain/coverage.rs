@@ -3,11 +3,13 @@
 //! Definitions are in the README ("Coverage"); this module computes exactly those.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{Dataset, ServiceType};
 
 /// An area's standing against its type's benchmark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+// `ToSchema`: schema metadata for the API document, not HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// No site of the type serves the area.

@@ -3,9 +3,11 @@
 //! Definitions are in the README ("Postcode lottery"); this module computes exactly those.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Summary statistics of one type's rates across all areas.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+// `ToSchema`: schema metadata for the API document, not HTTP.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Lottery {
     /// Areas with status `none` (nothing serves them).
     pub areas_none: usize,

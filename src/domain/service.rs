@@ -3,11 +3,13 @@
 use chrono::{Months, NaiveDate};
 use geo::Point;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::GssCode;
 
 /// A published provision benchmark: `value` units of capacity per `per` people of the type's basis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+// `ToSchema`: schema metadata for the API document, not HTTP.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Benchmark {
     /// Capacity units required per `per` people, e.g. `1` (centre).
     pub value: f64,
@@ -18,7 +20,7 @@ pub struct Benchmark {
 }
 
 /// A type of service, e.g. `isva`, and how its provision is measured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ServiceType {
     /// Slug used in files, URLs and JSON, e.g. `rape_crisis`.
     pub id: String,
@@ -40,7 +42,7 @@ pub struct ServiceType {
 }
 
 /// Whether the sites of a type may be listed with their own, public position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LocationPolicy {
     /// Every site must be `confidential` (refuges, rape crisis centres): an `exact` listing is refused on import,

@@ -3,11 +3,14 @@
 use actix_web::web;
 
 use super::stored;
+use crate::domain::AreaCoverage;
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::openapi::{AreaCollection, AreaDetail};
 use crate::http::params::{self, TypeQuery};
 use crate::http::reply::{GEO_JSON, Reply};
 use crate::http::state::AppState;
+use crate::http::views::areas::{AreaProperties, AreaTypeDetail, FilterMember};
+use crate::http::views::sites::TypeEcho;
+use crate::http::views::{Collection, Feature, WithProvenance};
 
 /// Every area with its coverage of every type (or only `type`).
 #[utoipa::path(
@@ -17,7 +20,7 @@ use crate::http::state::AppState;
     params(TypeQuery),
     responses(
         (status = 200, description = "FeatureCollection of every area, each with `coverage` per type id",
-            content_type = "application/geo+json", body = AreaCollection),
+            content_type = "application/geo+json", body = Collection<Feature<AreaProperties<AreaCoverage>>, FilterMember<TypeEcho>>),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
         (status = 400, description = "Unknown type, or a parameter given twice", body = ErrorBody),
     )
@@ -39,7 +42,7 @@ pub async fn list(
     tag = "coverage",
     params(("code" = String, Path, description = "GSS code of the area, e.g. E09000028")),
     responses(
-        (status = 200, description = "The area's Feature", content_type = "application/geo+json", body = AreaDetail),
+        (status = 200, description = "The area's Feature", content_type = "application/geo+json", body = WithProvenance<Feature<AreaProperties<AreaTypeDetail>>>),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
         (status = 404, description = "No area with this code", body = ErrorBody),
     )

@@ -8,6 +8,8 @@ use crate::http::error::{AppError, ErrorBody};
 use crate::http::params::{self, AreaExportQuery};
 use crate::http::reply::{Body, CSV, GEO_JSON, Reply};
 use crate::http::state::{AppState, Snapshot};
+use crate::http::views::sites::SiteProperties;
+use crate::http::views::{Collection, Feature, NoExtra};
 
 fn file_name(snapshot: &Snapshot, stem: &str, extension: &str) -> String {
     format!("gapmap-{stem}-{}.{extension}", snapshot.version())
@@ -80,7 +82,7 @@ pub async fn areas_csv(
     tag = "export",
     responses(
         (status = 200, description = "GeoJSON download `gapmap-services-<version>.geojson`",
-            content_type = "application/geo+json", body = crate::http::openapi::SiteExport),
+            content_type = "application/geo+json", body = Collection<Feature<SiteProperties>, NoExtra>),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
     )
 )]

@@ -5,11 +5,11 @@ use actix_web::web;
 use super::{computed, stored};
 use crate::domain::gaps::DEFAULT_GAP_STATUSES;
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::openapi::{GapCollection, LotteryList};
 use crate::http::params::{self, GapsQuery, TypeQuery};
 use crate::http::reply::{GEO_JSON, JSON, Reply};
 use crate::http::state::AppState;
-use crate::http::views::areas;
+use crate::http::views::areas::{self, FilterMember, GapFilter, GapProperties, TypeLottery, Types};
+use crate::http::views::{Collection, Feature, WithProvenance};
 
 /// Area × type pairs in gap, worst first: largest shortfall per basis population (`shortfall_rate`, per
 /// `rate_per` people); pairs of types without a benchmark come after, `none` before `below`.
@@ -20,7 +20,7 @@ use crate::http::views::areas;
     params(GapsQuery),
     responses(
         (status = 200, description = "FeatureCollection of area × type pairs, worst first",
-            content_type = "application/geo+json", body = GapCollection),
+            content_type = "application/geo+json", body = Collection<Feature<GapProperties>, FilterMember<GapFilter>>),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
         (status = 400, description = "Unknown type or status, or a parameter given twice", body = ErrorBody),
     )
@@ -50,7 +50,7 @@ pub async fn gaps(
     tag = "coverage",
     params(TypeQuery),
     responses(
-        (status = 200, description = "Per type: overall rate and lottery summary", body = LotteryList),
+        (status = 200, description = "Per type: overall rate and lottery summary", body = WithProvenance<Types<TypeLottery>>),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
         (status = 400, description = "Unknown type, or a parameter given twice", body = ErrorBody),
     )

@@ -4,11 +4,12 @@ use actix_web::web;
 
 use super::{computed, stored};
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::openapi::{BboxParam, SiteCollection, SiteFeature};
+use crate::http::openapi::BboxParam;
 use crate::http::params::{self, ServicesQuery};
 use crate::http::reply::{GEO_JSON, Reply};
 use crate::http::state::AppState;
-use crate::http::views::sites::{self, SiteFilter};
+use crate::http::views::sites::{self, ServicesFilterEcho, SiteFilter, SiteProperties};
+use crate::http::views::{Collection, Feature, WithProvenance};
 
 /// Sites as point Features, filtered by type, by an area they serve and by a box around their published point.
 /// A confidential site is shown at its area's representative point.
@@ -19,7 +20,7 @@ use crate::http::views::sites::{self, SiteFilter};
     params(ServicesQuery, BboxParam),
     responses(
         (status = 200, description = "FeatureCollection of sites", content_type = "application/geo+json",
-            body = SiteCollection),
+            body = Collection<Feature<SiteProperties>, ServicesFilterEcho>),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
         (status = 400, description = "Unknown type or area, malformed bbox, or a parameter given twice", body = ErrorBody),
     )
@@ -56,7 +57,7 @@ pub async fn list(
     tag = "services",
     params(("id" = String, Path, description = "The listing's id")),
     responses(
-        (status = 200, description = "The site's Feature", content_type = "application/geo+json", body = SiteFeature),
+        (status = 200, description = "The site's Feature", content_type = "application/geo+json", body = WithProvenance<Feature<SiteProperties>>),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
         (status = 404, description = "No site with this id", body = ErrorBody),
     )

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::domain::disclosure::View;
 use crate::http::auth::{Authenticated, app, json_body, store};
 use crate::http::error::{AppError, ErrorBody, InvalidBody};
-use crate::http::openapi::{ApprovalBody, RejectionBody, SubmissionBody};
+use crate::http::openapi::{RejectionBody, SubmissionBody};
 use crate::http::state::AppState;
 use crate::http::views::history::public_history;
 use crate::http::views::submissions::{review_view, submission_view};
@@ -37,12 +37,15 @@ fn status_schema() -> utoipa::openapi::schema::Object {
         .build()
 }
 
-/// A reviewer's decision (the schemas are `ApprovalBody` and `RejectionBody` in [`crate::http::openapi`]).
-#[derive(Debug, Deserialize)]
+/// A reviewer's decision: the body of an approval (schema `ApprovalBody`) and of a rejection (schema
+/// `RejectionBody` in [`crate::http::openapi`], which requires the comment).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ApprovalBody, description = "A reviewer's approval.")]
 pub struct Decision {
     /// Why; required to reject, optional to approve (at most 2000 characters).
     #[serde(default)]
+    #[schema(schema_with = crate::http::openapi::approval_comment)]
     pub comment: Option<String>,
     /// To approve a submission that makes public the position of a listing that is or was confidential (the
     /// review's `confidential_to_exact` warning): `true` says the reviewer has confirmed the address may be
@@ -269,7 +272,7 @@ async fn decide(
     path = "/api/submissions/{id}/approve", operation_id = "approve_submission",
     tag = "submissions",
     params(("id" = i64, Path, description = "The submission's id")),
-    request_body(content = ApprovalBody, description = "An optional comment"),
+    request_body(content = Decision, description = "An optional comment"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The approved submission", body = Object),

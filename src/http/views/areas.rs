@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::sites::{NearProperties, ServingSite, TypeEcho, nearest_sites, serving_sites};
 use super::{Collection, Feature, Source, WithProvenance, position};
@@ -15,8 +16,8 @@ use crate::domain::{AreaCoverage, ServiceType};
 /// How many sites outside an area its detail lists per type.
 pub const NEAREST_OUTSIDE: usize = 3;
 
-/// Properties of an area Feature; `C` is what is said per type.
-#[derive(Debug, Serialize)]
+/// Properties of an area Feature, with what the answer says of each type in `coverage`.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AreaProperties<'a, C> {
     /// GSS code.
     pub code: &'a str,
@@ -37,7 +38,7 @@ pub struct AreaProperties<'a, C> {
 }
 
 /// One type in an area's detail: its coverage, the sites serving it, and the nearest sites outside it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AreaTypeDetail<'a> {
     /// The coverage figures.
     #[serde(flatten)]
@@ -104,8 +105,9 @@ pub fn areas(source: Source<'_>, service_type: Option<usize>) -> serde_json::Res
     ))
 }
 
-#[derive(Debug, Serialize)]
-struct FilterMember<F> {
+/// The `filter` member: which filters were applied.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FilterMember<F> {
     filter: F,
 }
 
@@ -140,20 +142,24 @@ pub fn area_detail(source: Source<'_>, area: usize) -> serde_json::Result<Vec<u8
 }
 
 /// An area × type in gap.
-#[derive(Debug, Serialize)]
-struct GapProperties<'a> {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GapProperties<'a> {
     #[serde(flatten)]
     coverage: &'a AreaCoverage,
-    /// Shortfall per `rate_per` people of the basis: the ordering key.
+    /// Shortfall per `rate_per` people of the basis: the ordering key; null without a benchmark.
     shortfall_rate: Option<f64>,
     /// 1 for the worst.
     rank: usize,
 }
 
-#[derive(Debug, Serialize)]
-struct GapFilter<'a> {
+/// The filters `/api/gaps` applied.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GapFilter<'a> {
+    /// The type id; null for all types.
     #[serde(rename = "type")]
     service_type: Option<&'a str>,
+    /// The statuses kept.
+    #[schema(value_type = Vec<Status>)]
     status: Vec<&'static str>,
 }
 
@@ -190,19 +196,26 @@ pub fn gaps(
 }
 
 /// One type's postcode-lottery summary.
-#[derive(Debug, Serialize)]
-struct TypeLottery<'a> {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TypeLottery<'a> {
+    /// The type id.
     #[serde(rename = "type")]
     service_type: &'a str,
+    /// The type's label.
     label: &'a str,
+    /// The basis population column.
     basis: &'a str,
+    /// The population size rates are per.
     rate_per: f64,
+    /// All capacity over all basis population, per `rate_per`.
     overall_rate: f64,
+    /// The summary; null only for a dataset without areas.
     lottery: Option<&'a Lottery>,
 }
 
-#[derive(Debug, Serialize)]
-struct Types<T> {
+/// A list of types.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Types<T> {
     types: Vec<T>,
 }
 
@@ -231,8 +244,8 @@ pub fn lottery(source: Source<'_>, service_type: Option<usize>) -> serde_json::R
 }
 
 /// A row of the taxonomy with what the API adds.
-#[derive(Debug, Serialize)]
-struct TypeEntry<'a> {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TypeEntry<'a> {
     #[serde(flatten)]
     service_type: &'a ServiceType,
     /// The population size rates are per.

@@ -146,14 +146,15 @@ pub enum CollectionTag {
 }
 
 /// A GeoJSON Feature whose geometry was rendered in advance.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Feature<'a, P> {
     /// `Feature`.
     #[serde(rename = "type")]
     pub kind: FeatureTag,
     /// The area's code or the site's id.
     pub id: &'a str,
-    /// The geometry.
+    /// The geometry: a GeoJSON MultiPolygon (an area) or Point (a site's published point), WGS84.
+    #[schema(value_type = Object)]
     pub geometry: &'a RawValue,
     /// The properties.
     pub properties: P,
@@ -172,7 +173,7 @@ impl<'a, P> Feature<'a, P> {
 }
 
 /// What every answer computed from the data carries (RFC 7946 foreign members on GeoJSON).
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 pub struct Provenance<'a> {
     /// The dataset version, also sent as the `ETag`.
     pub version: &'a str,
@@ -181,7 +182,7 @@ pub struct Provenance<'a> {
 }
 
 /// A FeatureCollection with the provenance and any other foreign members of the endpoint.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Collection<'a, F, E> {
     /// `FeatureCollection`.
     #[serde(rename = "type")]
@@ -209,7 +210,7 @@ impl<'a, F, E> Collection<'a, F, E> {
 }
 
 /// A JSON document (or a single Feature) with the provenance members added.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct WithProvenance<'a, T> {
     /// Version and notice.
     #[serde(flatten)]
@@ -220,5 +221,5 @@ pub struct WithProvenance<'a, T> {
 }
 
 /// No foreign members beyond the provenance.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 pub struct NoExtra {}

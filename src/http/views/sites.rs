@@ -90,7 +90,7 @@ impl SiteProperties {
 }
 
 /// A site near a point: its properties, its distance from the point and its rank.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct NearProperties<'a> {
     /// The site.
     #[serde(flatten)]
@@ -102,7 +102,7 @@ pub struct NearProperties<'a> {
 }
 
 /// A site serving an area, with how much of its capacity the area is apportioned.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ServingSite<'a> {
     /// The site.
     #[serde(flatten)]
@@ -145,15 +145,18 @@ impl SiteFilter {
 }
 
 /// Members of `/api/services` saying which filters were applied.
-#[derive(Debug, Serialize)]
-struct ServicesFilterEcho<'a> {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServicesFilterEcho<'a> {
     filter: ServicesFilterMembers<'a>,
 }
 
-#[derive(Debug, Serialize)]
-struct ServicesFilterMembers<'a> {
+/// The filters `/api/services` applied.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServicesFilterMembers<'a> {
+    /// The type id; null for all types.
     #[serde(rename = "type")]
     service_type: Option<&'a str>,
+    /// The GSS code of the area served; null for all areas.
     area: Option<&'a str>,
     // The box is not echoed, like the nearest-site query point: a box drawn around a confidential site's true
     // position is the client's own knowledge, and answers must never carry such figures.
@@ -267,24 +270,30 @@ pub fn nearest_sites(
 }
 
 /// The area a query point lies in, with the sites serving it.
-#[derive(Debug, Serialize)]
-struct PointArea<'a> {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PointArea<'a> {
+    /// GSS code.
     code: &'a str,
+    /// Name.
     name: &'a str,
+    /// Sites (of the type asked for) serving the area.
     serving: Vec<ServingSite<'a>>,
 }
 
-#[derive(Debug, Serialize)]
-struct NearestMembers<'a> {
+/// The members `/api/nearest` adds to its collection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NearestMembers<'a> {
     // The query point is not echoed: a client knows it, and an answer must never hold a position that could be a
     // confidential site's (the confidentiality test asks from exactly those positions).
+    /// Number of sites asked for.
     k: usize,
     filter: TypeEcho<'a>,
+    /// Null when the point lies outside every area.
     area: Option<PointArea<'a>>,
 }
 
 /// The `filter` member of answers filtered by type only.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TypeEcho<'a> {
     /// The type filter applied; null for all types.
     #[serde(rename = "type")]
