@@ -1,19 +1,14 @@
-//! The OpenAPI 3.1 document: paths from the handlers' annotations (see [`super::routes::ROUTES`]), whose answers'
-//! schemas are derived from the very structs that serialise them (the views' and the engine's); a test checks
-//! every key the server sends against them. What is written out here is what no struct of this layer can state:
-//! the submission body (its struct lives in the store), a rejection, the `bbox` parameter and the document itself.
+//! Request schemas of the OpenAPI 3.1 document that no struct of this layer can state: the submission body (its
+//! struct lives in the store), the comment patterns and the `bbox` parameter. The answers' schemas are derived from
+//! the very structs that serialise them (the views' and the engine's), and the document is put together from the
+//! handlers' annotations in [`super::routes::openapi`]; a test checks every key the server sends against it.
 
-use serde_json::{Value, json};
-use utoipa::openapi::OpenApi as Document;
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa::openapi::Required;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle};
-use utoipa::openapi::schema::{
-    ArrayBuilder, ArrayItems, Object, ObjectBuilder, Schema, SchemaType, Type,
-};
-use utoipa::openapi::{RefOr, Required};
-use utoipa::{OpenApi, PartialSchema, ToSchema};
+use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, Object, ObjectBuilder, SchemaType, Type};
 
-use super::routes::submissions::Decision;
-use crate::domain::Dataset;
 use crate::store::MAX_COMMENT_CHARS;
 
 // A provider's request is parsed into `store::SubmissionRequest` (its `fields` into `store::ListingFields`); the
@@ -105,7 +100,7 @@ const COMMENT_VISIBLE: &str =
 /// A comment: white space around it is trimmed; what remains holds no control character but tab and line breaks.
 /// `required` says whether it must have a visible character (a rejection's reason); otherwise a blank one is no
 /// comment.
-fn comment_schema(required: bool, description: &str) -> Object {
+pub(crate) fn comment_schema(required: bool, description: &str) -> Object {
     let text = format!("{COMMENT_VISIBLE}(?:{COMMENT_CHAR}*{COMMENT_VISIBLE})?");
     let text = if required {
         text
@@ -125,7 +120,7 @@ fn comment_schema(required: bool, description: &str) -> Object {
         .build()
 }
 
-/// The comment of an approval ([`Decision`]).
+/// The comment of an approval (`Decision` in the submission routes).
 pub(crate) fn approval_comment() -> Object {
     comment_schema(
         false,
@@ -133,33 +128,6 @@ pub(crate) fn approval_comment() -> Object {
          line breaks.",
     )
 }
-
-fn rejection_comment() -> Object {
-    comment_schema(
-        true,
-        "Why, required. At most 2000 characters; no control characters but tab and line breaks.",
-    )
-}
-
-/// The body of a rejection: the [`Decision`] an approval takes (schema `ApprovalBody`), but the comment is required
-/// and must say something.
-pub struct RejectionBody;
-
-impl PartialSchema for RejectionBody {
-    fn schema() -> RefOr<Schema> {
-        let mut schema = Decision::schema();
-        if let RefOr::T(Schema::Object(object)) = &mut schema {
-            object.description = Some("A reviewer's rejection.".into());
-            object
-                .properties
-                .insert("comment".into(), rejection_comment().into());
-            object.required.push("comment".into());
-        }
-        schema
-    }
-}
-
-impl ToSchema for RejectionBody {}
 
 /// `/api/services?bbox=`: four numbers, comma-separated (`style=form`, `explode=false`), each in its range.
 pub struct BboxParam;
@@ -195,94 +163,4 @@ impl utoipa::IntoParams for BboxParam {
                 .build(),
         ]
     }
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "gapmap",
-        description = "Coverage of specialist support for violence against women and girls, area by area, and \
-                       where the gaps are. GeoJSON is RFC 7946 (WGS84 lon/lat). Answers carry the dataset version \
-                       as a weak ETag and honour If-None-Match. A confidential site is published only at its \
-                       area's representative point, and every distance to it is measured from that point.",
-    ),
-    tags(
-        (name = "coverage", description = "Coverage, gaps and inequality per area and type"),
-        (name = "services", description = "Service sites and the taxonomy"),
-        (name = "export", description = "Downloads for analysts"),
-        (name = "operations", description = "Health, readiness, configuration and this document"),
-        (name = "submissions", description = "Providers propose listing changes; reviewers approve or reject \
-                                              them (`Authorization: Bearer <token>`)"),
-    ),
-    modifiers(&BearerScheme)
-)]
-struct Info;
-
-/// Declares the `bearer` security scheme the submission routes require.
-struct BearerScheme;
-
-impl utoipa::Modify for BearerScheme {
-    fn modify(&self, openapi: &mut Document) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        if let Some(components) = openapi.components.as_mut() {
-            components.add_security_scheme(
-                "bearer",
-                SecurityScheme::Http(
-                    HttpBuilder::new()
-                        .scheme(HttpAuthScheme::Bearer)
-                        .description(Some("A token printed by `gapmap accounts add`"))
-                        .build(),
-                ),
-            );
-        }
-    }
-}
-
-/// The OpenAPI document of a server serving `dataset`: [`document`] with the values its query parameters accept —
-/// the type ids for `type`, the GSS codes for `area` — as enums (an empty value counts as absent, so `""` is one
-/// of them), and an area's code and a listing's id as the examples of the path parameters. Areas and types never
-/// change while a server runs, so neither do the enums.
-pub fn document_for(dataset: &Dataset) -> Result<Value, serde_json::Error> {
-    let mut document = serde_json::to_value(document())?;
-    let types: Vec<&str> = dataset.types().iter().map(|t| t.id.as_str()).collect();
-    let codes: Vec<String> = dataset.areas().iter().map(|a| a.code.to_string()).collect();
-    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let listing = dataset.services().first().map(|s| s.id.as_str());
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return Ok(document);
-    };
-    for (path, item) in paths.iter_mut() {
-        let parameters = item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|item| item.values_mut())
-            .filter_map(|operation| operation.get_mut("parameters")?.as_array_mut())
-            .flatten();
-        for parameter in parameters {
-            let name = parameter["name"].as_str().unwrap_or_default();
-            match (parameter["in"].as_str(), name) {
-                (Some("query"), "type" | "area") => {
-                    let values = if name == "type" { &types } else { &codes };
-                    let values: Vec<&str> =
-                        std::iter::once("").chain(values.iter().copied()).collect();
-                    parameter["schema"] = json!({ "type": "string", "enum": values });
-                }
-                (Some("path"), "code") => parameter["example"] = json!(codes.first()),
-                (Some("path"), "id") if path.starts_with("/api/services/") => {
-                    parameter["example"] = json!(listing);
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(document)
-}
-
-/// The whole OpenAPI document.
-pub fn document() -> Document {
-    let mut document = Info::openapi();
-    document.merge(super::routes::RoutesDoc::openapi());
-    document.merge(super::routes::StoreRoutesDoc::openapi());
-    document.info.version = env!("CARGO_PKG_VERSION").into();
-    document
 }

@@ -3,6 +3,11 @@
 
 use actix_web::web;
 
+use serde_json::{Value, json};
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as Document;
+
+use crate::domain::Dataset;
 use crate::http::error::AppError;
 use crate::http::reply::{Body, JSON, Reply};
 use crate::http::state::AppState;
@@ -12,8 +17,98 @@ use crate::http::state::AppState;
     responses((status = 200, description = "OpenAPI 3.1 document", body = Object)))]
 pub async fn document(state: web::Data<AppState>) -> Result<Reply, AppError> {
     let snapshot = state.snapshot();
-    let bytes = crate::http::openapi::document_for(snapshot.dataset())
+    let bytes = document_for(snapshot.dataset())
         .and_then(|document| serde_json::to_vec(&document))
         .map_err(|e| AppError::Internal(format!("cannot render the OpenAPI document: {e}")))?;
     Ok(Reply::unversioned(Body::once(bytes), JSON))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gapmap",
+        description = "Coverage of specialist support for violence against women and girls, area by area, and \
+                       where the gaps are. GeoJSON is RFC 7946 (WGS84 lon/lat). Answers carry the dataset version \
+                       as a weak ETag and honour If-None-Match. A confidential site is published only at its \
+                       area's representative point, and every distance to it is measured from that point.",
+    ),
+    tags(
+        (name = "coverage", description = "Coverage, gaps and inequality per area and type"),
+        (name = "services", description = "Service sites and the taxonomy"),
+        (name = "export", description = "Downloads for analysts"),
+        (name = "operations", description = "Health, readiness, configuration and this document"),
+        (name = "submissions", description = "Providers propose listing changes; reviewers approve or reject \
+                                              them (`Authorization: Bearer <token>`)"),
+    ),
+    modifiers(&BearerScheme)
+)]
+struct Info;
+
+/// Declares the `bearer` security scheme the submission routes require.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut Document) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some("A token printed by `gapmap accounts add`"))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
+/// The OpenAPI document of a server serving `dataset`: [`whole_document`] with the values its query parameters accept —
+/// the type ids for `type`, the GSS codes for `area` — as enums (an empty value counts as absent, so `""` is one
+/// of them), and an area's code and a listing's id as the examples of the path parameters. Areas and types never
+/// change while a server runs, so neither do the enums.
+pub fn document_for(dataset: &Dataset) -> Result<Value, serde_json::Error> {
+    let mut document = serde_json::to_value(whole_document())?;
+    let types: Vec<&str> = dataset.types().iter().map(|t| t.id.as_str()).collect();
+    let codes: Vec<String> = dataset.areas().iter().map(|a| a.code.to_string()).collect();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let listing = dataset.services().first().map(|s| s.id.as_str());
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(document);
+    };
+    for (path, item) in paths.iter_mut() {
+        let parameters = item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|item| item.values_mut())
+            .filter_map(|operation| operation.get_mut("parameters")?.as_array_mut())
+            .flatten();
+        for parameter in parameters {
+            let name = parameter["name"].as_str().unwrap_or_default();
+            match (parameter["in"].as_str(), name) {
+                (Some("query"), "type" | "area") => {
+                    let values = if name == "type" { &types } else { &codes };
+                    let values: Vec<&str> =
+                        std::iter::once("").chain(values.iter().copied()).collect();
+                    parameter["schema"] = json!({ "type": "string", "enum": values });
+                }
+                (Some("path"), "code") => parameter["example"] = json!(codes.first()),
+                (Some("path"), "id") if path.starts_with("/api/services/") => {
+                    parameter["example"] = json!(listing);
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(document)
+}
+
+/// The whole OpenAPI document.
+pub fn whole_document() -> Document {
+    let mut document = Info::openapi();
+    document.merge(super::RoutesDoc::openapi());
+    document.merge(super::StoreRoutesDoc::openapi());
+    document.info.version = env!("CARGO_PKG_VERSION").into();
+    document
 }

@@ -11,7 +11,11 @@ use serde::Deserialize;
 use crate::domain::disclosure::View;
 use crate::http::auth::{Authenticated, app, json_body, store};
 use crate::http::error::{AppError, ErrorBody, InvalidBody};
-use crate::http::openapi::{RejectionBody, SubmissionBody};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{Object, Schema};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::http::openapi::{SubmissionBody, comment_schema};
 use crate::http::state::AppState;
 use crate::http::views::history::public_history;
 use crate::http::views::submissions::{review_view, submission_view};
@@ -38,7 +42,7 @@ fn status_schema() -> utoipa::openapi::schema::Object {
 }
 
 /// A reviewer's decision: the body of an approval (schema `ApprovalBody`) and of a rejection (schema
-/// `RejectionBody` in [`crate::http::openapi`], which requires the comment).
+/// `RejectionBody` below, which requires the comment).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = ApprovalBody, description = "A reviewer's approval.")]
@@ -362,3 +366,30 @@ pub async fn history(
     let versions = public_history(versions, current, dataset);
     Ok(HttpResponse::Ok().json(serde_json::json!({ "listing_id": listing, "versions": versions })))
 }
+
+fn rejection_comment() -> Object {
+    comment_schema(
+        true,
+        "Why, required. At most 2000 characters; no control characters but tab and line breaks.",
+    )
+}
+
+/// The body of a rejection: the [`Decision`] an approval takes (schema `ApprovalBody`), but the comment is required
+/// and must say something.
+pub struct RejectionBody;
+
+impl PartialSchema for RejectionBody {
+    fn schema() -> RefOr<Schema> {
+        let mut schema = Decision::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.description = Some("A reviewer's rejection.".into());
+            object
+                .properties
+                .insert("comment".into(), rejection_comment().into());
+            object.required.push("comment".into());
+        }
+        schema
+    }
+}
+
+impl ToSchema for RejectionBody {}
