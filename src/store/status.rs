@@ -8,86 +8,72 @@ use serde::{Deserialize, Serialize};
 
 use super::UnknownName;
 
-/// What a submission proposes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubmissionKind {
-    /// A listing that does not exist yet.
-    New,
-    /// New values for some or all fields of an existing listing.
-    Change,
-    /// Remove an existing listing from the map (its history is kept).
-    Closure,
+/// Declares an enum whose values are written as names: the enum, `as_str`, `FromStr` (naming the accepted values
+/// when refusing one) and `Display`, from one list of `Variant = "name"`.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$doc:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &[Self] = &[$(Self::$variant),+];
+
+            /// The value as written in the database and JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownName;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == text)
+                    .ok_or_else(|| UnknownName {
+                        given: text.to_owned(),
+                        expected: concat!($($text, ", "),+).trim_end_matches(", "),
+                    })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
 }
 
-impl SubmissionKind {
-    /// The kind as written in the database and JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Change => "change",
-            Self::Closure => "closure",
-        }
+named_enum! {
+    /// What a submission proposes.
+    SubmissionKind {
+        /// A listing that does not exist yet.
+        New = "new",
+        /// New values for some or all fields of an existing listing.
+        Change = "change",
+        /// Remove an existing listing from the map (its history is kept).
+        Closure = "closure",
     }
 }
 
-impl FromStr for SubmissionKind {
-    type Err = UnknownName;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "new" => Ok(Self::New),
-            "change" => Ok(Self::Change),
-            "closure" => Ok(Self::Closure),
-            other => Err(UnknownName {
-                given: other.to_owned(),
-                expected: "new, change, closure",
-            }),
-        }
-    }
-}
-
-impl fmt::Display for SubmissionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Where a submission is in review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubmissionStatus {
-    /// Awaiting a reviewer.
-    Pending,
-    /// Approved: its record became current.
-    Approved,
-    /// Rejected, with a comment.
-    Rejected,
-}
-
-impl SubmissionStatus {
-    /// The status as written in the database and JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-        }
-    }
-}
-
-impl FromStr for SubmissionStatus {
-    type Err = UnknownName;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "pending" => Ok(Self::Pending),
-            "approved" => Ok(Self::Approved),
-            "rejected" => Ok(Self::Rejected),
-            other => Err(UnknownName {
-                given: other.to_owned(),
-                expected: "pending, approved, rejected",
-            }),
-        }
+named_enum! {
+    /// Where a submission is in review.
+    SubmissionStatus {
+        /// Awaiting a reviewer.
+        Pending = "pending",
+        /// Approved: its record became current.
+        Approved = "approved",
+        /// Rejected, with a comment.
+        Rejected = "rejected",
     }
 }

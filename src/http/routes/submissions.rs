@@ -270,6 +270,33 @@ async fn decide(
     )))
 }
 
+/// The refusals approving and rejecting share.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Its variants exist for their documentation; the refusals themselves are `AppError`s.
+enum DecisionRefusals {
+    /// The body is not JSON.
+    #[response(status = 400)]
+    NotJson(ErrorBody),
+    /// No valid token.
+    #[response(status = 401)]
+    NoToken(ErrorBody),
+    /// Not a reviewer, or a reviewer of the submitter's organisation.
+    #[response(status = 403)]
+    NotYours(ErrorBody),
+    /// No such submission.
+    #[response(status = 404)]
+    NoSuchSubmission(ErrorBody),
+    /// Body over 64 KiB.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// The body is not `Content-Type: application/json`.
+    #[response(status = 415)]
+    NotJsonType(ErrorBody),
+    /// Too many writes from this account, or failed sign-ins from this address.
+    #[response(status = 429)]
+    TooMany(ErrorBody),
+}
+
 /// Approve a pending submission: the listing changes at once and the map is recomputed before this answers.
 #[utoipa::path(
     post,
@@ -280,15 +307,9 @@ async fn decide(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The approved submission", body = Object),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not a reviewer, or a reviewer of the submitter's organisation", body = ErrorBody),
-        (status = 404, description = "No such submission", body = ErrorBody),
+        DecisionRefusals,
         (status = 409, description = "Already decided, or the listing has changed since", body = ErrorBody),
         (status = 422, description = "The record breaks the rules in force now, or publishes a confidential position without `acknowledge_exact_position`", body = InvalidBody),
-        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `Content-Type: application/json`", body = ErrorBody),
-        (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn approve(
@@ -311,15 +332,9 @@ pub async fn approve(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The rejected submission", body = Object),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not a reviewer, or a reviewer of the submitter's organisation", body = ErrorBody),
-        (status = 404, description = "No such submission", body = ErrorBody),
+        DecisionRefusals,
         (status = 409, description = "Already decided", body = ErrorBody),
         (status = 422, description = "No comment, or one breaking the rules", body = InvalidBody),
-        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `Content-Type: application/json`", body = ErrorBody),
-        (status = 429, description = "Too many writes from this account, or failed sign-ins from this address", body = ErrorBody),
     )
 )]
 pub async fn reject(
