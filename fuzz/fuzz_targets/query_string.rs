@@ -11,7 +11,8 @@ use gapmap::http::params::{
     self, AreaExportQuery, GapsQuery, NearestQuery, ServicesQuery, TypeQuery,
 };
 use gapmap::http::routes::submissions::ListQuery;
-use gapmap::http::views::areas::{self, DEFAULT_GAP_STATUSES};
+use gapmap::domain::gaps::DEFAULT_GAP_STATUSES;
+use gapmap::http::views::areas;
 use gapmap::http::views::sites::{self, SiteFilter};
 use gapmap::http::{AppError, Snapshot};
 use gapmap::store::SubmissionStatus;
@@ -33,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
             let t = params::service_type(snapshot, &q.service_type)?;
             let statuses = params::statuses(&q.status, &DEFAULT_GAP_STATUSES)?;
             assert!(!statuses.is_empty());
-            json(areas::gaps(snapshot, t, &statuses));
+            json(areas::gaps(snapshot.source(), t, &statuses));
             Ok(())
         }),
         "services" => query_of::<ServicesQuery>(query).and_then(|q| services(snapshot, &q)),
@@ -84,7 +85,7 @@ fn services(snapshot: &Snapshot, q: &ServicesQuery) -> Result<(), AppError> {
         serving: params::area(snapshot, &q.area)?,
         bbox: params::bbox(&q.bbox)?,
     };
-    let answer = json(sites::services(snapshot, &filter));
+    let answer = json(sites::services(snapshot.source(), &filter));
     if let Some(bbox) = filter.bbox {
         // Published positions are rounded to 6 decimals, so allow that much.
         let (min, max) = (bbox.min(), bbox.max());
@@ -106,7 +107,7 @@ fn nearest(snapshot: &Snapshot, q: &NearestQuery) -> Result<(), AppError> {
     let k = q.k()?;
     assert!((1..=params::MAX_K).contains(&k));
     let t = params::service_type(snapshot, &q.service_type)?;
-    let answer = json(sites::nearest(snapshot, from, t, k));
+    let answer = json(sites::nearest(snapshot.source(), from, t, k));
     let found = features(&answer);
     assert!(found.len() <= k);
     let distances: Vec<f64> = found

@@ -38,7 +38,7 @@ pub fn dataset() -> &'static Dataset {
 pub fn snapshot() -> &'static Snapshot {
     static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
     SNAPSHOT.get_or_init(
-        || match Snapshot::build(dataset().clone(), DEFAULT_STALE_MONTHS) {
+        || match Snapshot::build(dataset().clone(), 0, DEFAULT_STALE_MONTHS) {
             Ok(snapshot) => snapshot,
             Err(e) => panic!("the bundled dataset does not build a snapshot: {e}"),
         },
