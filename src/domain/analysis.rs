@@ -119,7 +119,7 @@ fn analyse_type(
     service_type: &super::ServiceType,
     grids: &[Vec<Point<f64>>],
 ) -> TypeAnalysis {
-    let tally: Vec<Provision> = provision(dataset, service_type);
+    let tally: Vec<Provision> = provision(dataset, type_position);
     let sites = site_index(dataset, Some(type_position));
     let rate_per = service_type.rate_per();
     let basis: Vec<f64> = dataset

@@ -74,12 +74,13 @@ pub fn apportioned_fraction(area_basis: f64, served_basis: f64) -> f64 {
     }
 }
 
-/// Tallies located, serving and apportioned capacity of `service_type` for every area of `dataset`,
-/// indexed like `dataset.areas()`.
+/// Tallies located, serving and apportioned capacity of type `t` (its position in the taxonomy) for every area of
+/// `dataset`, indexed like `dataset.areas()`.
 ///
 /// A site's capacity is split over the areas it serves in proportion to each area's basis population,
 /// so the shares of one site always add up to its capacity.
-pub fn provision(dataset: &Dataset, service_type: &ServiceType) -> Vec<Provision> {
+pub fn provision(dataset: &Dataset, t: usize) -> Vec<Provision> {
+    let service_type = &dataset.types()[t];
     let areas = dataset.areas();
     let basis: Vec<f64> = areas
         .iter()
@@ -87,7 +88,7 @@ pub fn provision(dataset: &Dataset, service_type: &ServiceType) -> Vec<Provision
         .collect();
     let mut tally = vec![Provision::default(); areas.len()];
     for (site, service) in dataset.services().iter().enumerate() {
-        if service.service_type != service_type.id {
+        if dataset.type_of(site) != t {
             continue;
         }
         tally[dataset.located_in(site)].located += 1;

@@ -20,6 +20,8 @@ pub struct Dataset {
     located_in: Vec<usize>,
     /// For each service, the indexes of the areas it serves (sorted, unique).
     served_areas: Vec<Vec<usize>>,
+    /// For each service, the position of its type in the taxonomy: the id is matched once, here.
+    type_of: Vec<usize>,
 }
 
 impl Dataset {
@@ -76,6 +78,22 @@ impl Dataset {
         let mut problems = Vec::new();
         let mut located_in = Vec::with_capacity(services.len());
         let mut served_areas = Vec::with_capacity(services.len());
+        let positions: std::collections::HashMap<&str, usize> = reference
+            .types()
+            .iter()
+            .enumerate()
+            .map(|(t, st)| (st.id.as_str(), t))
+            .collect();
+        // A service of an unknown type is a problem `place` reports; its placeholder is never used.
+        let type_of = services
+            .iter()
+            .map(|s| {
+                positions
+                    .get(s.service_type.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
         for (s, service) in services.iter().enumerate() {
             let (placement, found) = reference.place(service);
             problems.extend(found.into_iter().map(|(field, message)| DatasetProblem {
@@ -91,6 +109,7 @@ impl Dataset {
             services,
             located_in,
             served_areas,
+            type_of,
         };
         (dataset, problems)
     }
@@ -113,6 +132,11 @@ impl Dataset {
     /// The service sites, in the order given.
     pub fn services(&self) -> &[Service] {
         &self.services
+    }
+
+    /// The position in the taxonomy of site `site`'s type.
+    pub fn type_of(&self, site: usize) -> usize {
+        self.type_of[site]
     }
 
     /// The type with this id.

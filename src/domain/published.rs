@@ -94,14 +94,10 @@ impl Published {
 /// An index of the sites of type `t` (every site when `None`) at their published points: for a confidential site,
 /// its area's representative point, the only point any distance to it is measured from.
 pub fn site_index(dataset: &Dataset, t: Option<usize>) -> SiteIndex {
-    let wanted = t.and_then(|t| dataset.types().get(t));
     SiteIndex::new(
-        dataset
-            .services()
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| wanted.is_none_or(|st| st.id == s.service_type))
-            .map(|(site, _)| (site, dataset.published_point(site))),
+        (0..dataset.services().len())
+            .filter(|&site| t.is_none_or(|t| dataset.type_of(site) == t))
+            .map(|site| (site, dataset.published_point(site))),
     )
 }
 

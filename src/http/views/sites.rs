@@ -127,15 +127,10 @@ pub struct SiteFilter {
 impl SiteFilter {
     fn keeps(&self, source: Source<'_>, site: usize) -> bool {
         let dataset = source.dataset();
-        let service = &dataset.services()[site];
-        self.service_type.is_none_or(|t| {
-            dataset
-                .types()
-                .get(t)
-                .is_some_and(|st| st.id == service.service_type)
-        }) && self
-            .serving
-            .is_none_or(|a| dataset.served_areas(site).contains(&a))
+        self.service_type.is_none_or(|t| dataset.type_of(site) == t)
+            && self
+                .serving
+                .is_none_or(|a| dataset.served_areas(site).contains(&a))
             && self.bbox.is_none_or(|b| {
                 // The published point, never the true one: a box must not be able to find a confidential site.
                 let p = dataset.published_point(site);
@@ -213,19 +208,16 @@ pub fn serving_sites(
     service_type: Option<usize>,
 ) -> Vec<ServingSite<'_>> {
     let dataset = source.dataset();
-    let wanted = service_type.and_then(|t| dataset.types().get(t));
     dataset
         .services()
         .iter()
         .enumerate()
-        .filter(|(site, service)| {
-            wanted.is_none_or(|t| t.id == service.service_type)
+        .filter(|(site, _)| {
+            service_type.is_none_or(|t| dataset.type_of(*site) == t)
                 && dataset.served_areas(*site).contains(&area)
         })
         .map(|(site, service)| {
-            let basis = dataset
-                .service_type(&service.service_type)
-                .map_or("", |t| t.basis.as_str());
+            let basis = dataset.types()[dataset.type_of(site)].basis.as_str();
             let capacity_fraction = capacity_fraction(dataset, site, area, basis);
             ServingSite {
                 site: source.site(site),
