@@ -2,6 +2,7 @@
 //! [`Reply`]; the route table below is the one list both the router and the OpenAPI document are built from.
 
 pub mod areas;
+pub mod decision;
 pub mod export;
 pub mod gaps;
 pub mod health;

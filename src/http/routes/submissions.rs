@@ -8,14 +8,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use serde::Deserialize;
 
+use super::decision::{Decision, DecisionRefusals, RejectionBody};
 use crate::domain::disclosure::View;
 use crate::http::auth::{Authenticated, app, json_body, store};
 use crate::http::error::{AppError, ErrorBody, InvalidBody};
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{Object, Schema};
-use utoipa::{PartialSchema, ToSchema};
-
-use crate::http::openapi::{SubmissionBody, comment_schema};
+use crate::http::openapi::SubmissionBody;
 use crate::http::state::AppState;
 use crate::http::views::history::public_history;
 use crate::http::views::submissions::{review_view, submission_view};
@@ -39,23 +36,6 @@ fn status_schema() -> utoipa::openapi::schema::Object {
         .schema_type(utoipa::openapi::schema::Type::String)
         .enum_values(Some(["pending", "approved", "rejected"]))
         .build()
-}
-
-/// A reviewer's decision: the body of an approval (schema `ApprovalBody`) and of a rejection (schema
-/// `RejectionBody` below, which requires the comment).
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = ApprovalBody, description = "A reviewer's approval.")]
-pub struct Decision {
-    /// Why; required to reject, optional to approve (at most 2000 characters).
-    #[serde(default)]
-    #[schema(schema_with = crate::http::openapi::approval_comment)]
-    pub comment: Option<String>,
-    /// To approve a submission that makes public the position of a listing that is or was confidential (the
-    /// review's `confidential_to_exact` warning): `true` says the reviewer has confirmed the address may be
-    /// public. Ignored when rejecting.
-    #[serde(default)]
-    pub acknowledge_exact_position: bool,
 }
 
 fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
@@ -270,33 +250,6 @@ async fn decide(
     )))
 }
 
-/// The refusals approving and rejecting share.
-#[derive(utoipa::IntoResponses)]
-#[allow(dead_code)] // Its variants exist for their documentation; the refusals themselves are `AppError`s.
-enum DecisionRefusals {
-    /// The body is not JSON.
-    #[response(status = 400)]
-    NotJson(ErrorBody),
-    /// No valid token.
-    #[response(status = 401)]
-    NoToken(ErrorBody),
-    /// Not a reviewer, or a reviewer of the submitter's organisation.
-    #[response(status = 403)]
-    NotYours(ErrorBody),
-    /// No such submission.
-    #[response(status = 404)]
-    NoSuchSubmission(ErrorBody),
-    /// Body over 64 KiB.
-    #[response(status = 413)]
-    TooLarge(ErrorBody),
-    /// The body is not `Content-Type: application/json`.
-    #[response(status = 415)]
-    NotJsonType(ErrorBody),
-    /// Too many writes from this account, or failed sign-ins from this address.
-    #[response(status = 429)]
-    TooMany(ErrorBody),
-}
-
 /// Approve a pending submission: the listing changes at once and the map is recomputed before this answers.
 #[utoipa::path(
     post,
@@ -381,30 +334,3 @@ pub async fn history(
     let versions = public_history(versions, current, dataset);
     Ok(HttpResponse::Ok().json(serde_json::json!({ "listing_id": listing, "versions": versions })))
 }
-
-fn rejection_comment() -> Object {
-    comment_schema(
-        true,
-        "Why, required. At most 2000 characters; no control characters but tab and line breaks.",
-    )
-}
-
-/// The body of a rejection: the [`Decision`] an approval takes (schema `ApprovalBody`), but the comment is required
-/// and must say something.
-pub struct RejectionBody;
-
-impl PartialSchema for RejectionBody {
-    fn schema() -> RefOr<Schema> {
-        let mut schema = Decision::schema();
-        if let RefOr::T(Schema::Object(object)) = &mut schema {
-            object.description = Some("A reviewer's rejection.".into());
-            object
-                .properties
-                .insert("comment".into(), rejection_comment().into());
-            object.required.push("comment".into());
-        }
-        schema
-    }
-}
-
-impl ToSchema for RejectionBody {}
