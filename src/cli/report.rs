@@ -189,25 +189,15 @@ fn write_table(report: &Report, dataset: &Dataset, out: &mut dyn Write) -> io::R
                 format!("{}{unknown}", a.serving),
                 format!("{:.2}", a.capacity_share),
                 a.rate,
-                a.relative_rate
-                    .map(|r| format!("{r:.2}"))
-                    .unwrap_or_else(|| "-".into()),
-                a.required
-                    .map(|r| format!("{r:.2}"))
-                    .unwrap_or_else(|| "-".into()),
-                a.shortfall
-                    .map(|r| format!("{r:.2}"))
-                    .unwrap_or_else(|| "-".into()),
+                a.relative_rate.map(|r| fixed(r, 2)).unwrap_or_else(dash),
+                a.required.map(|r| fixed(r, 2)).unwrap_or_else(dash),
+                a.shortfall.map(|r| fixed(r, 2)).unwrap_or_else(dash),
                 a.status.as_str(),
-                a.access
-                    .map(|x| format!("{:.1}", x.mean_km))
-                    .unwrap_or_else(|| "-".into()),
-                a.access
-                    .map(|x| format!("{:.1}", x.p90_km))
-                    .unwrap_or_else(|| "-".into()),
+                a.access.map(|x| fixed(x.mean_km, 1)).unwrap_or_else(dash),
+                a.access.map(|x| fixed(x.p90_km, 1)).unwrap_or_else(dash),
                 a.access
                     .map(|x| format!("{:.0}%", x.within_catchment * 100.0))
-                    .unwrap_or_else(|| "-".into()),
+                    .unwrap_or_else(dash),
             )?;
             if report.types.len() == 1 || t.areas.len() <= 3 {
                 list_located(dataset, &st.id, a, out)?;
@@ -229,11 +219,9 @@ fn write_table(report: &Report, dataset: &Dataset, out: &mut dyn Write) -> io::R
                     .map(|r| format!("{r:.2}"))
                     .unwrap_or_else(|| "unbounded (min is 0)".into()),
                 l.coefficient_of_variation
-                    .map(|r| format!("{r:.3}"))
-                    .unwrap_or_else(|| "-".into()),
-                l.gini
-                    .map(|r| format!("{r:.3}"))
-                    .unwrap_or_else(|| "-".into()),
+                    .map(|r| fixed(r, 3))
+                    .unwrap_or_else(dash),
+                l.gini.map(|r| fixed(r, 3)).unwrap_or_else(dash),
             )?;
         }
         writeln!(out)?;
@@ -272,6 +260,16 @@ fn list_located(
         }
     }
     Ok(())
+}
+
+/// `value` with `decimals` decimals.
+fn fixed(value: f64, decimals: usize) -> String {
+    format!("{value:.decimals$}")
+}
+
+/// What the table shows for a figure that does not apply.
+fn dash() -> String {
+    "-".into()
 }
 
 fn truncate(text: &str, width: usize) -> String {

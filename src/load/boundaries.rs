@@ -37,6 +37,7 @@ pub fn parse_boundaries(path: &Path, text: &str) -> Result<Vec<Boundary>, LoadEr
         return Err(LoadProblem::file(path, "the FeatureCollection has no features").into());
     }
     let mut problems = Vec::new();
+    let problem = |field: &str, message: String| LoadProblem::field(path, None, field, message);
     let mut boundaries = Vec::with_capacity(collection.features.len());
     for (number, feature) in collection.features.iter().enumerate() {
         let label = format!("feature {}", number + 1);
@@ -55,37 +56,20 @@ pub fn parse_boundaries(path: &Path, text: &str) -> Result<Vec<Boundary>, LoadEr
         let code = match property("code").map(|c| GssCode::parse(&c)) {
             Some(Ok(code)) => code,
             Some(Err(message)) => {
-                problems.push(LoadProblem::field(
-                    path,
-                    None,
-                    "code",
-                    format!("{who}: {message}"),
-                ));
+                problems.push(problem("code", format!("{who}: {message}")));
                 continue;
             }
             None => {
-                problems.push(LoadProblem::field(
-                    path,
-                    None,
-                    "code",
-                    format!("{who} has no `code` property"),
-                ));
+                problems.push(problem("code", format!("{who} has no `code` property")));
                 continue;
             }
         };
         if name.trim().is_empty() {
-            problems.push(LoadProblem::field(
-                path,
-                None,
-                "name",
-                format!("{who} has no `name` property"),
-            ));
+            problems.push(problem("name", format!("{who} has no `name` property")));
         }
         let boundary = match feature.geometry.as_ref().map(|g| &g.value) {
             Some(value) if has_short_position(value) => {
-                problems.push(LoadProblem::field(
-                    path,
-                    None,
+                problems.push(problem(
                     "geometry",
                     format!("{who}: a position has fewer than two numbers"),
                 ));
@@ -96,20 +80,13 @@ pub fn parse_boundaries(path: &Path, text: &str) -> Result<Vec<Boundary>, LoadEr
                     Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
                     Ok(geo::Geometry::MultiPolygon(m)) => m,
                     Ok(_) | Err(_) => {
-                        problems.push(LoadProblem::field(
-                            path,
-                            None,
-                            "geometry",
-                            format!("{who}: unreadable polygon"),
-                        ));
+                        problems.push(problem("geometry", format!("{who}: unreadable polygon")));
                         continue;
                     }
                 }
             }
             _ => {
-                problems.push(LoadProblem::field(
-                    path,
-                    None,
+                problems.push(problem(
                     "geometry",
                     format!("{who}: geometry must be a Polygon or MultiPolygon"),
                 ));
@@ -123,9 +100,7 @@ pub fn parse_boundaries(path: &Path, text: &str) -> Result<Vec<Boundary>, LoadEr
                 && (-90.0..=90.0).contains(&c.y)
         });
         if !in_range {
-            problems.push(LoadProblem::field(
-                path,
-                None,
+            problems.push(problem(
                 "geometry",
                 format!("{who}: coordinates must be finite WGS84 longitude/latitude degrees"),
             ));
