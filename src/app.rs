@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::config::{Config, ListingsSource};
 use crate::domain::{Dataset, DatasetProblem, Reference, Service, ServiceType, Subject};
-use crate::load::{self, LoadError, LoadProblem, load_areas, read_types};
+use crate::load::{self, LoadError, LoadProblem};
 use crate::store::{ImportSummary, Store, StoreError};
 
 /// Why the data could not be put together. Each variant names the file or database it is about.
@@ -218,38 +218,7 @@ impl App {
 }
 
 fn read_reference(config: &Config) -> Result<Reference, OpenError> {
-    let paths = &config.paths;
-    let (areas, (types, type_lines)) = match (
-        load_areas(&paths.boundaries, &paths.population),
-        read_types(&paths.types),
-    ) {
-        (Ok(areas), Ok(types)) => (areas, types),
-        (areas, types) => {
-            return Err(OpenError::Load(LoadError(
-                [areas.err(), types.err()]
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|e| e.0)
-                    .collect(),
-            )));
-        }
-    };
-    Reference::new(areas, types).map_err(|problems| {
-        OpenError::Load(LoadError(
-            problems
-                .into_iter()
-                .map(|p| match p.subject {
-                    Subject::Type(i) => LoadProblem::field(
-                        &paths.types,
-                        type_lines.get(i).copied(),
-                        p.field,
-                        p.message,
-                    ),
-                    _ => LoadProblem::field(&paths.boundaries, None, p.field, p.message),
-                })
-                .collect(),
-        ))
-    })
+    Ok(load::load_reference(&config.paths)?)
 }
 
 fn open_store(config: &Config, dir: &Path, mode: StoreMode) -> Result<Store, OpenError> {

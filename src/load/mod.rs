@@ -17,7 +17,7 @@ pub use services::{
 };
 pub use types::{parse_types, read_types};
 
-use crate::domain::{Area, Dataset, Subject};
+use crate::domain::{Area, Dataset, DatasetProblem, Reference, Subject};
 
 /// One thing wrong with an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +185,43 @@ pub fn load_areas(boundaries: &Path, population: &Path) -> Result<Vec<Area>, Loa
     }
 }
 
+/// A cross-reference problem placed in the file, and where known the line, of the record it is about.
+fn in_its_file(
+    problem: DatasetProblem,
+    paths: &DataPaths,
+    type_lines: &[u64],
+    service_lines: &[u64],
+) -> LoadProblem {
+    let (file, line) = match problem.subject {
+        Subject::Service(i) => (&paths.services, service_lines.get(i).copied()),
+        Subject::Type(i) => (&paths.types, type_lines.get(i).copied()),
+        Subject::Area(_) => (&paths.boundaries, None),
+    };
+    LoadProblem::field(file, line, problem.field, problem.message)
+}
+
+/// Loads the reference data — areas (boundaries joined with populations) and the taxonomy — and checks it once
+/// ([`Reference::new`]). Every problem of both files is reported, each with its file and, where it has one, line.
+pub fn load_reference(paths: &DataPaths) -> Result<Reference, LoadError> {
+    let mut problems = Vec::new();
+    let areas = kept(
+        load_areas(&paths.boundaries, &paths.population),
+        &mut problems,
+    );
+    let types = kept(read_types(&paths.types), &mut problems);
+    let (Some(areas), Some((types, type_lines))) = (areas, types) else {
+        return Err(LoadError(problems));
+    };
+    Reference::new(areas, types).map_err(|found| {
+        LoadError(
+            found
+                .into_iter()
+                .map(|p| in_its_file(p, paths, &type_lines, &[]))
+                .collect(),
+        )
+    })
+}
+
 /// Loads and cross-checks a whole dataset in one pass. Every problem in every file is reported, each with file,
 /// line and field where it has them: syntax problems of every row, and, whenever the areas and types files load,
 /// their reference problems and the cross-reference and geometry problems of every listing that parses (unknown
@@ -209,18 +246,7 @@ pub fn load_dataset(paths: &DataPaths) -> Result<Dataset, LoadError> {
     let dataset = Dataset::new(areas, types, services.services).map_err(|found| {
         found
             .into_iter()
-            .map(|p| match p.subject {
-                Subject::Service(i) => LoadProblem::field(
-                    &paths.services,
-                    service_lines.get(i).copied(),
-                    p.field,
-                    p.message,
-                ),
-                Subject::Type(i) => {
-                    LoadProblem::field(&paths.types, type_lines.get(i).copied(), p.field, p.message)
-                }
-                Subject::Area(_) => LoadProblem::field(&paths.boundaries, None, p.field, p.message),
-            })
+            .map(|p| in_its_file(p, paths, &type_lines, &service_lines))
             .collect::<Vec<_>>()
     });
     match dataset {
