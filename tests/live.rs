@@ -51,31 +51,53 @@ fn change(fields: Value) -> String {
     json!({"kind": "change", "listing_id": "idva-mid", "fields": fields}).to_string()
 }
 
+/// A provider of Midford Trust and a reviewer, as bearer headers.
+fn midford_and_reviewer(store: &gapmap::store::Store) -> (String, String) {
+    let bearer = |token: String| format!("Bearer {token}");
+    (
+        bearer(account_token(
+            store,
+            Role::Provider,
+            Some("Midford Trust"),
+            "p",
+        )),
+        bearer(account_token(store, Role::Reviewer, None, "r")),
+    )
+}
+
+/// Proposes a change of `fields` to Midford's IDVA listing; returns the submission's id.
+async fn propose(server: &common::TestServer, provider: &str, fields: Value) -> i64 {
+    server
+        .post_with(
+            "/api/submissions",
+            &[("authorization", provider)],
+            change(fields),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_i64()
+        .expect("id")
+}
+
+/// Approves submission `id`.
+async fn approve(server: &common::TestServer, reviewer: &str, id: i64) -> common::Answer {
+    server
+        .post_with(
+            &format!("/api/submissions/{id}/approve"),
+            &[("authorization", reviewer)],
+            "{}".into(),
+        )
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_an_approval_report_and_the_api_give_identical_figures() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (server, store) = spawn_with_store(&fixture_paths(), dir.path());
-    let provider = account_token(&store, Role::Provider, Some("Midford Trust"), "p");
-    let reviewer = account_token(&store, Role::Reviewer, None, "r");
-    let auth = |token: &str| format!("Bearer {token}");
-    let submitted = server
-        .post_with(
-            "/api/submissions",
-            &[("authorization", &auth(&provider))],
-            change(json!({"capacity": "7.5"})),
-        )
-        .await
-        .expect(201)
-        .json();
-    let id = submitted["id"].as_i64().expect("id");
-    server
-        .post_with(
-            &format!("/api/submissions/{id}/approve"),
-            &[("authorization", &auth(&reviewer))],
-            "{}".into(),
-        )
-        .await
-        .expect(200);
+    let (provider, reviewer) = midford_and_reviewer(&store);
+    let id = propose(&server, &provider, json!({"capacity": "7.5"})).await;
+    approve(&server, &reviewer, id).await.expect(200);
 
     let out = run(gapmap(&["report", "--format", "json"])
         .arg("--data-dir")
@@ -146,20 +168,8 @@ async fn an_approval_whose_next_dataset_cannot_be_built_commits_nothing() {
         }
     });
     let (server, store) = spawn_app(&config(dir.path()), ServerSettings::default(), Some(check));
-    let provider = account_token(&store, Role::Provider, Some("Midford Trust"), "p");
-    let reviewer = account_token(&store, Role::Reviewer, None, "r");
-    let auth = |token: &str| format!("Bearer {token}");
-    let id = server
-        .post_with(
-            "/api/submissions",
-            &[("authorization", &auth(&provider))],
-            change(json!({"name": "POISON advocacy"})),
-        )
-        .await
-        .expect(201)
-        .json()["id"]
-        .as_i64()
-        .expect("id");
+    let (provider, reviewer) = midford_and_reviewer(&store);
+    let id = propose(&server, &provider, json!({"name": "POISON advocacy"})).await;
     let db = dir.path().join("gapmap.db");
     let before = table_rows(&db);
     let etag = server
@@ -169,14 +179,7 @@ async fn an_approval_whose_next_dataset_cannot_be_built_commits_nothing() {
         .header("etag")
         .to_owned();
 
-    let refused = server
-        .post_with(
-            &format!("/api/submissions/{id}/approve"),
-            &[("authorization", &auth(&reviewer))],
-            "{}".into(),
-        )
-        .await
-        .expect(409);
+    let refused = approve(&server, &reviewer, id).await.expect(409);
     assert!(
         refused.body.contains("injected failure")
             && refused.body.contains("nothing was changed")
@@ -197,20 +200,13 @@ async fn an_approval_whose_next_dataset_cannot_be_built_commits_nothing() {
     let pending = restarted
         .get_with(
             &format!("/api/submissions/{id}"),
-            &[("authorization", &auth(&reviewer))],
+            &[("authorization", &reviewer)],
         )
         .await
         .expect(200)
         .json();
     assert_eq!(pending["submission"]["status"], "pending", "{pending}");
-    restarted
-        .post_with(
-            &format!("/api/submissions/{id}/approve"),
-            &[("authorization", &auth(&reviewer))],
-            "{}".into(),
-        )
-        .await
-        .expect(200);
+    approve(&restarted, &reviewer, id).await.expect(200);
     let listing = restarted
         .get("/api/services/idva-mid")
         .await

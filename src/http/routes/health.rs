@@ -4,8 +4,9 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::unversioned_json;
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::reply::{Body, JSON, Reply};
+use crate::http::reply::Reply;
 use crate::http::state::AppState;
 
 /// Liveness answer.
@@ -30,16 +31,11 @@ pub struct Readiness {
     pub services: usize,
 }
 
-fn json(value: &impl Serialize) -> Result<Reply, AppError> {
-    let bytes = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Reply::unversioned(Body::once(bytes), JSON))
-}
-
 /// Liveness: the process is up and answering.
 #[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations",
     responses((status = 200, description = "Alive", body = Health)))]
 pub async fn healthz() -> Result<Reply, AppError> {
-    json(&Health { status: "ok" })
+    unversioned_json(&Health { status: "ok" })
 }
 
 /// Readiness: a dataset is loaded and analysed, so every endpoint can answer.
@@ -54,7 +50,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<Reply, AppError> {
     if dataset.areas().is_empty() {
         return Err(AppError::Unavailable("no areas are loaded".into()));
     }
-    json(&Readiness {
+    unversioned_json(&Readiness {
         status: "ready",
         version: snapshot.version().to_owned(),
         areas: dataset.areas().len(),

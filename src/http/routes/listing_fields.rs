@@ -2,7 +2,7 @@
 //! the one schema instead of a copy of it.
 
 use crate::http::error::AppError;
-use crate::http::reply::{Body, JSON, Reply};
+use crate::http::reply::Reply;
 
 /// The listing's fields for the providers' form: name, label, help, input kind and allowed values.
 #[utoipa::path(
@@ -15,7 +15,5 @@ use crate::http::reply::{Body, JSON, Reply};
     )
 )]
 pub async fn fields() -> Result<Reply, AppError> {
-    let bytes = serde_json::to_vec(&crate::domain::listing_fields_json())
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Reply::unversioned(Body::once(bytes), JSON))
+    super::unversioned_json(&crate::domain::listing_fields_json())
 }

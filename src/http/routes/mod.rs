@@ -49,6 +49,12 @@ fn computed(
     ))
 }
 
+/// `value` as a JSON answer that does not depend on the data (health, configuration, the listing schema).
+fn unversioned_json(value: &impl serde::Serialize) -> Result<Reply, AppError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Reply::unversioned(Body::once(bytes), super::reply::JSON))
+}
+
 /// JSON 404 for any path no route matches.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound(format!(

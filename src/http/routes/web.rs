@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::error::AppError;
-use crate::http::reply::{Body, JSON, Reply};
+use crate::http::reply::Reply;
 
 /// Settings the web page reads at start.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
@@ -22,9 +22,7 @@ pub struct PageConfig {
 #[utoipa::path(get, path = "/api/config", operation_id = "page_config", tag = "operations",
     responses((status = 200, description = "Settings for the web page", body = PageConfig)))]
 pub async fn config(page: web::Data<PageConfig>) -> Result<Reply, AppError> {
-    let bytes =
-        serde_json::to_vec(page.get_ref()).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Reply::unversioned(Body::once(bytes), JSON))
+    super::unversioned_json(page.get_ref())
 }
 
 /// Mounts the web page at `/`: the files of `static_dir` when it is given and holds an `index.html` (a page built
