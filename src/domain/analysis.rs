@@ -1,15 +1,18 @@
 //! The whole analysis of a dataset: coverage of every type in every area, and each type's lottery summary.
 
-use geo::Point;
 use rayon::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::access::{Access, DEFAULT_GRID_SPACING_KM, access, sample_grid};
+use super::access::{Access, DEFAULT_GRID_SPACING_KM, GridFrame, SampleGrid, Scratch};
 use super::coverage::{Provision, Status, provision, standing};
 use super::lottery::{AreaRate, Lottery, summarise};
-use super::published::site_index;
 use super::{Dataset, GssCode};
+use crate::spatial::SiteCloud;
+
+mod incremental;
+
+pub use incremental::reanalyse;
 
 /// Tuning of the analysis.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,36 +94,98 @@ impl Analysis {
     }
 }
 
+/// What to analyse: which types, and for which areas to measure access. Coverage and the lottery always cover
+/// every area, since each area's rate depends on the others through the overall rate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    /// Type positions to analyse, in taxonomy order; every type when `None`.
+    pub types: Option<Vec<usize>>,
+    /// Area positions whose access is measured; every area when `None`. Other areas get `access: None`.
+    pub access_areas: Option<Vec<usize>>,
+}
+
 /// Runs the whole analysis. Pure: no I/O.
 pub fn analyse(dataset: &Dataset, options: &AnalysisOptions) -> Analysis {
-    let grids: Vec<Vec<Point<f64>>> = dataset
-        .areas()
-        .par_iter()
-        .map(|area| {
-            sample_grid(
-                &area.boundary,
-                options.grid_spacing_km,
-                area.representative_point,
-            )
-        })
-        .collect();
-    let types = dataset
-        .types()
-        .par_iter()
-        .enumerate()
-        .map(|(t, service_type)| analyse_type(dataset, t, service_type, &grids))
+    analyse_selected(dataset, options, &Selection::default())
+}
+
+/// Runs the analysis of what `selection` asks for, and nothing more.
+pub fn analyse_selected(
+    dataset: &Dataset,
+    options: &AnalysisOptions,
+    selection: &Selection,
+) -> Analysis {
+    let types: Vec<usize> = selection
+        .types
+        .clone()
+        .unwrap_or_else(|| (0..dataset.types().len()).collect());
+    let areas: Vec<usize> = selection
+        .access_areas
+        .clone()
+        .unwrap_or_else(|| (0..dataset.areas().len()).collect());
+    let mut measured = measure_access(dataset, options, &types, &areas);
+    let types = types
+        .iter()
+        .zip(&mut measured)
+        .map(|(&t, by_area)| analyse_type(dataset, t, std::mem::take(by_area)))
         .collect();
     Analysis { types }
 }
 
-fn analyse_type(
+/// The sites of type `t` at the points distances are measured to (a confidential site at its area's
+/// representative point).
+pub(crate) fn site_cloud(dataset: &Dataset, t: usize) -> SiteCloud {
+    SiteCloud::new(
+        (0..dataset.services().len())
+            .filter(|&site| dataset.type_of(site) == t)
+            .map(|site| (site, dataset.published_point(site))),
+    )
+}
+
+/// Access of each of `types` (outer) in every area (inner, in dataset order; `None` for areas not in `areas`).
+/// Each area's grid is built once and measured against every type, then dropped: nothing per sample point is kept.
+pub(crate) fn measure_access(
     dataset: &Dataset,
-    type_position: usize,
-    service_type: &super::ServiceType,
-    grids: &[Vec<Point<f64>>],
+    options: &AnalysisOptions,
+    types: &[usize],
+    areas: &[usize],
+) -> Vec<Vec<Option<Access>>> {
+    let clouds: Vec<SiteCloud> = types.par_iter().map(|&t| site_cloud(dataset, t)).collect();
+    let measured: Vec<(usize, Vec<Option<Access>>)> = areas
+        .par_iter()
+        .map_init(Scratch::default, |scratch, &a| {
+            let area = &dataset.areas()[a];
+            let grid = SampleGrid::new(
+                &area.boundary,
+                options.grid_spacing_km,
+                area.representative_point,
+            );
+            let frame = GridFrame::new(&grid, options.grid_spacing_km);
+            let by_type = types
+                .iter()
+                .zip(&clouds)
+                .map(|(&t, cloud)| frame.measure(cloud, dataset.types()[t].catchment_km, scratch))
+                .collect();
+            (a, by_type)
+        })
+        .collect();
+    let mut table = vec![vec![None; dataset.areas().len()]; types.len()];
+    for (a, by_type) in measured {
+        for (column, access) in table.iter_mut().zip(by_type) {
+            column[a] = access;
+        }
+    }
+    table
+}
+
+/// Coverage, standing and the lottery of type `t`, with `access` measured per area.
+pub(crate) fn analyse_type(
+    dataset: &Dataset,
+    t: usize,
+    access: Vec<Option<Access>>,
 ) -> TypeAnalysis {
-    let tally: Vec<Provision> = provision(dataset, type_position);
-    let sites = site_index(dataset, Some(type_position));
+    let service_type = &dataset.types()[t];
+    let tally: Vec<Provision> = provision(dataset, t);
     let rate_per = service_type.rate_per();
     let basis: Vec<f64> = dataset
         .areas()
@@ -139,9 +204,9 @@ fn analyse_type(
         .areas()
         .iter()
         .zip(&tally)
-        .zip(grids)
+        .zip(access)
         .zip(&basis)
-        .map(|(((area, provision), grid), &basis)| {
+        .map(|(((area, provision), access), &basis)| {
             let standing = standing(provision, basis, service_type);
             AreaCoverage {
                 code: area.code.clone(),
@@ -158,7 +223,7 @@ fn analyse_type(
                 required: standing.required,
                 shortfall: standing.shortfall,
                 status: standing.status,
-                access: access(grid, &sites, service_type.catchment_km),
+                access,
             }
         })
         .collect();
@@ -180,165 +245,4 @@ fn analyse_type(
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use chrono::NaiveDate;
-    use geo::{MultiPolygon, Point, polygon};
-
-    use super::*;
-    use crate::domain::{Area, Benchmark, LocationPrecision, Serves, Service, ServiceType};
-
-    /// A square 0.01° a side with its south-west corner at (x0, 0), holding `women` women.
-    fn area(code: &str, x0: f64, women: f64) -> Area {
-        let square = MultiPolygon(vec![polygon![
-            (x: x0, y: 0.0), (x: x0 + 0.01, y: 0.0), (x: x0 + 0.01, y: 0.01), (x: x0, y: 0.01), (x: x0, y: 0.0)
-        ]]);
-        let basis = BTreeMap::from([
-            ("women".to_owned(), women),
-            ("population".to_owned(), 2.0 * women),
-        ]);
-        Area::new(
-            GssCode::parse(code).unwrap(),
-            code.to_owned(),
-            square,
-            basis,
-            "test".into(),
-        )
-        .unwrap()
-    }
-
-    fn service_type(id: &str, benchmark: Option<(f64, f64)>) -> ServiceType {
-        ServiceType {
-            id: id.into(),
-            label: id.into(),
-            benchmark: benchmark.map(|(value, per)| Benchmark {
-                value,
-                per,
-                source: "test".into(),
-            }),
-            basis: "women".into(),
-            capacity_unit: "units".into(),
-            catchment_km: 1.0,
-            location_policy: crate::domain::LocationPolicy::ExactAllowed,
-            capacity_max: 1000.0,
-        }
-    }
-
-    fn site(
-        id: &str,
-        kind: &str,
-        at: (f64, f64),
-        serves: Serves,
-        capacity: Option<f64>,
-    ) -> Service {
-        Service {
-            id: id.into(),
-            name: id.into(),
-            provider: "p".into(),
-            service_type: kind.into(),
-            location: Point::new(at.0, at.1),
-            location_precision: LocationPrecision::Exact,
-            serves,
-            capacity,
-            specialisms: vec![],
-            setting: None,
-            phone: String::new(),
-            website: String::new(),
-            last_verified: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            source: "test".into(),
-        }
-    }
-
-    /// Two areas side by side: A (100 women) and B (300 women). An `rc` site in A with capacity 4 serves both;
-    /// an `rc` site in A with unknown capacity serves A only. Benchmark: 1 unit per 50 women.
-    fn two_areas() -> Analysis {
-        let a = GssCode::parse("E09000001").unwrap();
-        let b = GssCode::parse("E09000002").unwrap();
-        let dataset = Dataset::new(
-            vec![area(a.as_str(), 0.0, 100.0), area(b.as_str(), 0.01, 300.0)],
-            vec![
-                service_type("rc", Some((1.0, 50.0))),
-                service_type("isva", None),
-            ],
-            vec![
-                site(
-                    "big",
-                    "rc",
-                    (0.005, 0.005),
-                    Serves::Areas(vec![a, b]),
-                    Some(4.0),
-                ),
-                site("unknown", "rc", (0.002, 0.002), Serves::OwnArea, None),
-            ],
-        )
-        .unwrap();
-        analyse(&dataset, &AnalysisOptions::default())
-    }
-
-    #[test]
-    fn capacity_is_apportioned_by_basis_and_rates_follow() {
-        let analysis = two_areas();
-        let rc = analysis.for_type("rc").unwrap();
-        let (a, b) = (&rc.areas[0], &rc.areas[1]);
-        assert_eq!(
-            (a.located, a.serving, a.serving_unknown_capacity),
-            (2, 2, 1)
-        );
-        assert_eq!(
-            (b.located, b.serving, b.serving_unknown_capacity),
-            (0, 1, 0)
-        );
-        // 4 × 100/400 = 1 and 4 × 300/400 = 3.
-        assert!((a.capacity_share - 1.0).abs() < 1e-12 && (b.capacity_share - 3.0).abs() < 1e-12);
-        // Rate per 50 women: 1/100×50 = 0.5 in both; overall 4/400×50 = 0.5, so relative rate 1.
-        assert!((a.rate - 0.5).abs() < 1e-12 && (b.rate - 0.5).abs() < 1e-12);
-        assert!((rc.overall_rate - 0.5).abs() < 1e-12);
-        assert!((a.relative_rate.unwrap() - 1.0).abs() < 1e-12);
-        // Required 100/50 = 2 and 300/50 = 6; shortfalls 1 and 3; both below.
-        assert_eq!((a.required, a.shortfall), (Some(2.0), Some(1.0)));
-        assert_eq!((b.required, b.shortfall), (Some(6.0), Some(3.0)));
-        assert_eq!((a.status, b.status), (Status::Below, Status::Below));
-        let lottery = rc.lottery.as_ref().unwrap();
-        assert_eq!((lottery.areas_none, lottery.areas_below), (0, 2));
-        assert_eq!(lottery.basis_share_in_gap, 1.0);
-        assert_eq!(lottery.gini, Some(0.0));
-        assert_eq!(lottery.max_min_ratio, Some(1.0));
-    }
-
-    #[test]
-    fn a_type_with_no_sites_is_none_everywhere_without_access_figures() {
-        let analysis = two_areas();
-        let isva = analysis.for_type("isva").unwrap();
-        for a in &isva.areas {
-            assert_eq!(
-                (a.status, a.serving, a.rate, a.required, a.access),
-                (Status::None, 0, 0.0, None, None)
-            );
-            assert_eq!(a.rate_per, 100_000.0);
-        }
-        let lottery = isva.lottery.as_ref().unwrap();
-        assert_eq!(
-            (
-                lottery.areas_none,
-                lottery.gini,
-                lottery.coefficient_of_variation
-            ),
-            (2, None, None)
-        );
-        assert_eq!(isva.areas[0].relative_rate, None);
-    }
-
-    #[test]
-    fn access_is_measured_to_the_nearest_site() {
-        let analysis = two_areas();
-        let rc = analysis.for_type("rc").unwrap();
-        let (a, b) = (rc.areas[0].access.unwrap(), rc.areas[1].access.unwrap());
-        // Both sites are in A, so B's residents are further away; B's far edge is about 1.6 km from "big".
-        assert!(a.mean_km < b.mean_km, "{a:?} {b:?}");
-        assert!(b.p90_km > 1.0 && b.p90_km < 1.8, "{b:?}");
-        assert_eq!(a.within_catchment, 1.0, "all of A is within 1 km of a site");
-        assert!(b.within_catchment < 0.6, "{b:?}");
-        assert_eq!(a.sample_points, 16);
-    }
-}
+mod tests;

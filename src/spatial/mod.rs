@@ -1,5 +1,11 @@
 //! R-tree indexes: areas by bounding box (for point-in-area look-ups) and sites by position on the sphere
-//! (for nearest-site queries). Both are built once with `bulk_load` and never mutated.
+//! (for nearest-site queries), and sites in Earth-centred metres for the access grid ([`SiteCloud`]). All are built
+//! once with `bulk_load` and never mutated.
+
+mod cloud;
+pub mod ellipsoid;
+
+pub use cloud::{Candidates, SiteCloud};
 
 use geo::{BoundingRect, Contains, Distance, Geodesic, MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};

@@ -2,7 +2,13 @@
 //!
 //! Definitions are in the README ("Physical access"); this module computes exactly those.
 
-use geo::{BoundingRect, Contains, MultiPolygon, Point};
+mod grid;
+mod measure;
+
+pub use grid::{CellGrid, SampleGrid, Span};
+pub use measure::{GridFrame, Scratch};
+
+use geo::Point;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -11,18 +17,9 @@ use crate::spatial::SiteIndex;
 /// Default spacing of the sample grid, in kilometres.
 pub const DEFAULT_GRID_SPACING_KM: f64 = 0.25;
 
-/// Metres per degree of latitude and of longitude at latitude `lat_deg` on the WGS84 ellipsoid
-/// (the standard series expansion, accurate to about a centimetre).
-fn metres_per_degree(lat_deg: f64) -> (f64, f64) {
-    let phi = lat_deg.to_radians();
-    let lat = 111_132.954 - 559.822 * (2.0 * phi).cos() + 1.175 * (4.0 * phi).cos();
-    let lon = 111_412.84 * phi.cos() - 93.5 * (3.0 * phi).cos() + 0.118 * (5.0 * phi).cos();
-    (lat, lon)
-}
-
 /// Sample points inside `boundary` on a regular grid `spacing_km` apart (measured at the middle latitude of the
 /// area, so the density is uniform in ground distance), at the centres of the grid's cells. An area too small to
-/// hold any cell centre is represented by `fallback` alone.
+/// hold any cell centre is represented by `fallback` alone. (The points of [`SampleGrid::new`], listed.)
 ///
 /// ```
 /// use geo::{polygon, MultiPolygon, Point};
@@ -32,32 +29,11 @@ fn metres_per_degree(lat_deg: f64) -> (f64, f64) {
 /// assert_eq!(sample_grid(&square, 0.25, Point::new(0.005, 0.005)).len(), 16);
 /// ```
 pub fn sample_grid(
-    boundary: &MultiPolygon<f64>,
+    boundary: &geo::MultiPolygon<f64>,
     spacing_km: f64,
     fallback: Point<f64>,
 ) -> Vec<Point<f64>> {
-    let Some(rect) = boundary.bounding_rect() else {
-        return vec![fallback];
-    };
-    let (per_lat, per_lon) = metres_per_degree(rect.center().y);
-    let step_lat = spacing_km * 1000.0 / per_lat;
-    let step_lon = spacing_km * 1000.0 / per_lon;
-    let rows = ((rect.height() / step_lat).ceil() as usize).max(1);
-    let cols = ((rect.width() / step_lon).ceil() as usize).max(1);
-    let mut points = Vec::new();
-    for row in 0..rows {
-        let lat = rect.min().y + (row as f64 + 0.5) * step_lat;
-        for col in 0..cols {
-            let point = Point::new(rect.min().x + (col as f64 + 0.5) * step_lon, lat);
-            if boundary.contains(&point) {
-                points.push(point);
-            }
-        }
-    }
-    if points.is_empty() {
-        points.push(fallback);
-    }
-    points
+    SampleGrid::new(boundary, spacing_km, fallback).points()
 }
 
 /// Distances from an area's sample points to the nearest site of one type.
@@ -68,24 +44,33 @@ pub struct Access {
     pub mean_km: f64,
     /// 90th-percentile (nearest-rank) of those distances, in kilometres.
     pub p90_km: f64,
+    /// The largest of those distances, in kilometres: how far the worst-placed sample point is from a site.
+    pub max_km: f64,
     /// Share (0–1) of sample points whose nearest site is within the type's catchment.
     pub within_catchment: f64,
     /// Number of sample points the figures are computed over.
     pub sample_points: usize,
 }
 
-/// Access figures for one area's `samples` against `sites`; `None` when there are no sites or no samples.
+/// Access figures for one area's `samples` against `sites`, exactly as the README defines them: an exact
+/// geodesic (Karney) per sample point to its nearest site. `None` when there are no sites or no samples. The
+/// analysis uses [`GridFrame::measure`], which agrees with this within the fast distance's stated error bound;
+/// this one is the reference it is tested against.
 ///
 /// ```
 /// use geo::Point;
-/// use gapmap::domain::access::access;
+/// use gapmap::domain::access::exact_access;
 /// use gapmap::spatial::SiteIndex;
 /// let sites = SiteIndex::new([(0, Point::new(0.0, 0.0))]);
-/// let a = access(&[Point::new(0.0, 0.0), Point::new(0.0, 0.01)], &sites, 1.0).unwrap();
+/// let a = exact_access(&[Point::new(0.0, 0.0), Point::new(0.0, 0.01)], &sites, 1.0).unwrap();
 /// assert!((a.mean_km - 1.10574 / 2.0).abs() < 1e-4);
 /// assert_eq!(a.within_catchment, 0.5);
 /// ```
-pub fn access(samples: &[Point<f64>], sites: &SiteIndex, catchment_km: f64) -> Option<Access> {
+pub fn exact_access(
+    samples: &[Point<f64>],
+    sites: &SiteIndex,
+    catchment_km: f64,
+) -> Option<Access> {
     let mut distances: Vec<f64> = samples
         .iter()
         .filter_map(|&sample| sites.nearest_distance_km(sample))
@@ -99,6 +84,7 @@ pub fn access(samples: &[Point<f64>], sites: &SiteIndex, catchment_km: f64) -> O
     Some(Access {
         mean_km: distances.iter().sum::<f64>() / n as f64,
         p90_km: nearest_rank(&distances, 0.9),
+        max_km: distances[n - 1],
         within_catchment: within as f64 / n as f64,
         sample_points: n,
     })
@@ -114,7 +100,7 @@ pub fn nearest_rank(sorted: &[f64], p: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::spatial::geodesic_km;
-    use geo::polygon;
+    use geo::{MultiPolygon, polygon};
 
     #[test]
     fn grid_is_uniform_in_ground_distance() {
@@ -142,16 +128,16 @@ mod tests {
         ];
         let sites = SiteIndex::new([(0, Point::new(0.0, 0.0))]);
         let d = geodesic_km(samples[0], Point::new(0.0, 0.0));
-        let a = access(&samples, &sites, d + 0.001).unwrap();
+        let a = exact_access(&samples, &sites, d + 0.001).unwrap();
         assert!((a.mean_km - d).abs() < 1e-9 && (a.p90_km - d).abs() < 1e-9);
         assert_eq!(a.within_catchment, 1.0);
         assert_eq!(
-            access(&samples, &sites, d - 0.001)
+            exact_access(&samples, &sites, d - 0.001)
                 .unwrap()
                 .within_catchment,
             0.0
         );
-        assert_eq!(access(&samples, &SiteIndex::new([]), 1.0), None);
+        assert_eq!(exact_access(&samples, &SiteIndex::new([]), 1.0), None);
     }
 
     #[test]
