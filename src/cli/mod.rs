@@ -15,7 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{App, StoreMode};
 use crate::config::Config;
-use crate::domain::{AnalysisOptions, analyse};
+use crate::domain::AnalysisOptions;
+use crate::domain::analysis::{Selection, analyse_selected};
 use crate::load::{self, DataPaths};
 
 /// gapmap: coverage of specialist support for violence against women and girls, and where the gaps are.
@@ -241,7 +242,21 @@ fn run_report(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
             args.data.boundaries.display()
         ));
     }
-    let analysis = analyse(&dataset, &AnalysisOptions::default());
+    // Only what is printed is computed: the named type, and access only in the named area (coverage and the
+    // lottery still read every area, since each area's rate is judged against all of them).
+    let selection = Selection {
+        types: args
+            .service_type
+            .as_deref()
+            .and_then(|id| dataset.types().iter().position(|t| t.id == id))
+            .map(|t| vec![t]),
+        access_areas: args
+            .area
+            .as_deref()
+            .and_then(|code| dataset.area_position(code))
+            .map(|a| vec![a]),
+    };
+    let analysis = analyse_selected(&dataset, &AnalysisOptions::default(), &selection);
     let filter = report::Filter {
         service_type: args.service_type.as_deref(),
         area: args.area.as_deref(),

@@ -2,7 +2,7 @@
 //! dataset, its analysis, and the bodies of every answer that takes no free-form input, rendered once — behind an
 //! [`ArcSwap`] that readers load without waiting and writers swap whole.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use arc_swap::ArcSwap;
 
@@ -10,6 +10,7 @@ use super::reply::Body;
 use super::views::areas;
 use super::views::sites::{self, SiteFilter};
 use super::views::{Shapes, Source};
+use crate::domain::analysis::reanalyse;
 use crate::domain::gaps::DEFAULT_GAP_STATUSES;
 use crate::domain::{Analysis, AnalysisOptions, DEFAULT_STALE_MONTHS, Dataset, Published, analyse};
 use crate::export;
@@ -30,21 +31,64 @@ pub enum SnapshotError {
     /// The dataset failed the state's check.
     #[error("{0}")]
     Refused(String),
+    /// A stored body was asked for by a position the snapshot does not have (a bug in the caller).
+    #[error("no stored answer for that {0}")]
+    Missing(&'static str),
 }
 
-/// Bodies rendered once per snapshot. Per-type lists are indexed 0 = all types, `t + 1` = type `t`.
+/// A body rendered on first use and kept for the snapshot's life, so that building a snapshot (on every approval)
+/// renders nothing that no one asks for.
+#[derive(Debug, Default)]
+struct Slot(OnceLock<Body>);
+
+impl Slot {
+    /// The body, rendered by `render` if this is its first use. Two first uses at once may both render; one
+    /// result is kept.
+    fn get_or_render(
+        &self,
+        render: impl FnOnce() -> Result<Body, SnapshotError>,
+    ) -> Result<&Body, SnapshotError> {
+        if let Some(body) = self.0.get() {
+            return Ok(body);
+        }
+        let body = render()?;
+        Ok(self.0.get_or_init(|| body))
+    }
+}
+
+/// Slots for the bodies of every answer that takes no free-form input. Per-type lists are indexed 0 = all types,
+/// `t + 1` = type `t`.
 #[derive(Debug)]
 struct Stored {
-    areas: Vec<Body>,
-    area_detail: Vec<Body>,
-    gaps: Vec<Body>,
-    lottery: Vec<Body>,
-    types: Body,
-    services: Vec<Body>,
-    service_detail: Vec<Body>,
-    services_csv: Body,
-    areas_csv: Body,
-    services_geojson: Body,
+    areas: Vec<Slot>,
+    area_detail: Vec<Slot>,
+    gaps: Vec<Slot>,
+    lottery: Vec<Slot>,
+    types: Slot,
+    services: Vec<Slot>,
+    service_detail: Vec<Slot>,
+    services_csv: Slot,
+    areas_csv: Slot,
+    services_geojson: Slot,
+}
+
+impl Stored {
+    fn empty(dataset: &Dataset) -> Self {
+        let slots = |n: usize| (0..n).map(|_| Slot::default()).collect::<Vec<_>>();
+        let per_type = dataset.types().len() + 1;
+        Self {
+            areas: slots(per_type),
+            area_detail: slots(dataset.areas().len()),
+            gaps: slots(per_type),
+            lottery: slots(per_type),
+            types: Slot::default(),
+            services: slots(per_type),
+            service_detail: slots(dataset.services().len()),
+            services_csv: Slot::default(),
+            areas_csv: Slot::default(),
+            services_geojson: Slot::default(),
+        }
+    }
 }
 
 /// One dataset revision and everything derived from it.
@@ -57,71 +101,46 @@ pub struct Snapshot {
     stored: Stored,
 }
 
-fn render(source: Source<'_>) -> Result<Stored, SnapshotError> {
-    let type_filters: Vec<Option<usize>> = std::iter::once(None)
-        .chain((0..source.dataset().types().len()).map(Some))
-        .collect();
-    let per_type = |render: &dyn Fn(Option<usize>) -> serde_json::Result<Vec<u8>>| {
-        type_filters
-            .iter()
-            .map(|&t| Ok(Body::stored(render(t)?)?))
-            .collect::<Result<Vec<Body>, SnapshotError>>()
-    };
-    let dataset = source.dataset();
-    let mut areas_csv = Vec::new();
-    export::write_area_csv(
-        dataset
-            .types()
-            .iter()
-            .zip(&source.analysis().types)
-            .flat_map(|(st, result)| result.areas.iter().map(move |a| (st, a))),
-        &mut areas_csv,
-    )?;
-    let mut services_csv = Vec::new();
-    export::write_services_csv(dataset, &mut services_csv)?;
-    Ok(Stored {
-        areas: per_type(&|t| areas::areas(source, t))?,
-        area_detail: (0..dataset.areas().len())
-            .map(|a| Ok(Body::stored(areas::area_detail(source, a)?)?))
-            .collect::<Result<_, SnapshotError>>()?,
-        gaps: per_type(&|t| areas::gaps(source, t, &DEFAULT_GAP_STATUSES))?,
-        lottery: per_type(&|t| areas::lottery(source, t))?,
-        types: Body::stored(areas::types(source)?)?,
-        services: per_type(&|t| {
-            sites::services(
-                source,
-                &SiteFilter {
-                    service_type: t,
-                    ..SiteFilter::default()
-                },
-            )
-        })?,
-        service_detail: (0..dataset.services().len())
-            .map(|s| Ok(Body::stored(sites::service_detail(source, s)?)?))
-            .collect::<Result<_, SnapshotError>>()?,
-        services_csv: Body::stored(services_csv)?,
-        areas_csv: Body::stored(areas_csv)?,
-        services_geojson: Body::stored(sites::services_export(source)?)?,
-    })
-}
-
 impl Snapshot {
-    /// Analyses `dataset` (read at store revision `revision`) and renders every stored body. CPU-bound (a fraction
-    /// of a second for London): run it off the request path.
+    /// Analyses `dataset` (read at store revision `revision`). CPU-bound (a fraction of a second for London, about
+    /// a second at national size): run it off the request path.
     pub fn build(
         dataset: Dataset,
         revision: i64,
         stale_months: u32,
     ) -> Result<Self, SnapshotError> {
         let analysis = analyse(&dataset, &AnalysisOptions::default());
+        Self::from_analysis(dataset, analysis, revision, stale_months)
+    }
+
+    /// The snapshot of `dataset`, a change from `previous`'s: analysed incrementally ([`reanalyse`]: only the types
+    /// whose sites changed, and their access only in the areas within reach of the change).
+    pub fn after(
+        previous: &Snapshot,
+        dataset: Dataset,
+        revision: i64,
+        stale_months: u32,
+    ) -> Result<Self, SnapshotError> {
+        let analysis = reanalyse(
+            &previous.analysis,
+            previous.dataset(),
+            &dataset,
+            &AnalysisOptions::default(),
+        );
+        Self::from_analysis(dataset, analysis, revision, stale_months)
+    }
+
+    /// The snapshot of `dataset` with its `analysis` already done. Bodies are rendered on first use.
+    pub fn from_analysis(
+        dataset: Dataset,
+        analysis: Analysis,
+        revision: i64,
+        stale_months: u32,
+    ) -> Result<Self, SnapshotError> {
         // Staleness is judged on the day the snapshot is built; a data change rebuilds it.
         let published = Published::new(dataset, chrono::Utc::now().date_naive(), stale_months);
         let shapes = Shapes::new(&published)?;
-        let stored = render(Source {
-            published: &published,
-            analysis: &analysis,
-            shapes: &shapes,
-        })?;
+        let stored = Stored::empty(published.dataset());
         Ok(Self {
             revision,
             published,
@@ -129,6 +148,25 @@ impl Snapshot {
             shapes,
             stored,
         })
+    }
+
+    /// Renders the bodies most answers start with (the map's layers, gaps and lottery for every type, and the
+    /// types), so that the first visitors after a change do not wait for them.
+    pub fn warm(&self) {
+        let per_type = std::iter::once(None).chain((0..self.dataset().types().len()).map(Some));
+        for t in per_type {
+            let rendered = [
+                self.areas_body(t).err(),
+                self.gaps_body(t).err(),
+                self.lottery_body(t).err(),
+            ];
+            for error in rendered.into_iter().flatten() {
+                tracing::error!(%error, "cannot render a stored answer");
+            }
+        }
+        if let Err(error) = self.types_body() {
+            tracing::error!(%error, "cannot render a stored answer");
+        }
     }
 
     /// What the views read.
@@ -165,58 +203,99 @@ impl Snapshot {
         self.published.version()
     }
 
-    fn per_type(bodies: &[Body], t: Option<usize>) -> Option<&Body> {
-        bodies.get(t.map_or(0, |t| t + 1))
+    fn per_type(slots: &[Slot], t: Option<usize>) -> Result<&Slot, SnapshotError> {
+        slots
+            .get(t.map_or(0, |t| t + 1))
+            .ok_or(SnapshotError::Missing("type"))
+    }
+
+    fn one<'s>(
+        slots: &'s [Slot],
+        index: usize,
+        what: &'static str,
+    ) -> Result<&'s Slot, SnapshotError> {
+        slots.get(index).ok_or(SnapshotError::Missing(what))
     }
 
     /// Stored `/api/areas` body.
-    pub fn areas_body(&self, t: Option<usize>) -> Option<&Body> {
-        Self::per_type(&self.stored.areas, t)
+    pub fn areas_body(&self, t: Option<usize>) -> Result<&Body, SnapshotError> {
+        Self::per_type(&self.stored.areas, t)?
+            .get_or_render(|| Ok(Body::stored(areas::areas(self.source(), t)?)?))
     }
 
     /// Stored `/api/areas/{code}` body.
-    pub fn area_detail_body(&self, area: usize) -> Option<&Body> {
-        self.stored.area_detail.get(area)
+    pub fn area_detail_body(&self, area: usize) -> Result<&Body, SnapshotError> {
+        Self::one(&self.stored.area_detail, area, "area")?
+            .get_or_render(|| Ok(Body::stored(areas::area_detail(self.source(), area)?)?))
     }
 
     /// Stored `/api/gaps` body for the default statuses.
-    pub fn gaps_body(&self, t: Option<usize>) -> Option<&Body> {
-        Self::per_type(&self.stored.gaps, t)
+    pub fn gaps_body(&self, t: Option<usize>) -> Result<&Body, SnapshotError> {
+        Self::per_type(&self.stored.gaps, t)?.get_or_render(|| {
+            let gaps = areas::gaps(self.source(), t, &DEFAULT_GAP_STATUSES)?;
+            Ok(Body::stored(gaps)?)
+        })
     }
 
     /// Stored `/api/lottery` body.
-    pub fn lottery_body(&self, t: Option<usize>) -> Option<&Body> {
-        Self::per_type(&self.stored.lottery, t)
+    pub fn lottery_body(&self, t: Option<usize>) -> Result<&Body, SnapshotError> {
+        Self::per_type(&self.stored.lottery, t)?
+            .get_or_render(|| Ok(Body::stored(areas::lottery(self.source(), t)?)?))
     }
 
     /// Stored `/api/types` body.
-    pub fn types_body(&self) -> &Body {
-        &self.stored.types
+    pub fn types_body(&self) -> Result<&Body, SnapshotError> {
+        self.stored
+            .types
+            .get_or_render(|| Ok(Body::stored(areas::types(self.source())?)?))
     }
 
     /// Stored `/api/services` body filtered by type only.
-    pub fn services_body(&self, t: Option<usize>) -> Option<&Body> {
-        Self::per_type(&self.stored.services, t)
+    pub fn services_body(&self, t: Option<usize>) -> Result<&Body, SnapshotError> {
+        Self::per_type(&self.stored.services, t)?.get_or_render(|| {
+            let filter = SiteFilter {
+                service_type: t,
+                ..SiteFilter::default()
+            };
+            Ok(Body::stored(sites::services(self.source(), &filter)?)?)
+        })
     }
 
     /// Stored `/api/services/{id}` body.
-    pub fn service_detail_body(&self, site: usize) -> Option<&Body> {
-        self.stored.service_detail.get(site)
+    pub fn service_detail_body(&self, site: usize) -> Result<&Body, SnapshotError> {
+        Self::one(&self.stored.service_detail, site, "service")?
+            .get_or_render(|| Ok(Body::stored(sites::service_detail(self.source(), site)?)?))
     }
 
     /// Stored `/api/export/services.csv` body.
-    pub fn services_csv(&self) -> &Body {
-        &self.stored.services_csv
+    pub fn services_csv(&self) -> Result<&Body, SnapshotError> {
+        self.stored.services_csv.get_or_render(|| {
+            let mut csv = Vec::new();
+            export::write_services_csv(self.dataset(), &mut csv)?;
+            Ok(Body::stored(csv)?)
+        })
     }
 
     /// Stored `/api/export/areas.csv` body.
-    pub fn areas_csv(&self) -> &Body {
-        &self.stored.areas_csv
+    pub fn areas_csv(&self) -> Result<&Body, SnapshotError> {
+        self.stored.areas_csv.get_or_render(|| {
+            let rows = self
+                .dataset()
+                .types()
+                .iter()
+                .zip(&self.analysis.types)
+                .flat_map(|(st, result)| result.areas.iter().map(move |a| (st, a)));
+            let mut csv = Vec::new();
+            export::write_area_csv(rows, &mut csv)?;
+            Ok(Body::stored(csv)?)
+        })
     }
 
     /// Stored `/api/export/services.geojson` body.
-    pub fn services_geojson(&self) -> &Body {
-        &self.stored.services_geojson
+    pub fn services_geojson(&self) -> Result<&Body, SnapshotError> {
+        self.stored
+            .services_geojson
+            .get_or_render(|| Ok(Body::stored(sites::services_export(self.source())?)?))
     }
 }
 
@@ -284,7 +363,7 @@ impl AppState {
         if let Some(check) = &self.check {
             check(&dataset).map_err(SnapshotError::Refused)?;
         }
-        Snapshot::build(dataset, revision, self.stale_months)
+        Snapshot::after(&self.snapshot(), dataset, revision, self.stale_months)
     }
 
     /// Makes `snapshot` current unless a snapshot of a later revision already is (two writers that finish out of
@@ -297,6 +376,8 @@ impl AppState {
         }
         let snapshot = Arc::new(snapshot);
         self.current.store(Arc::clone(&snapshot));
+        let warming = Arc::clone(&snapshot);
+        std::thread::spawn(move || warming.warm());
         tracing::info!(
             version = snapshot.version(),
             revision = snapshot.revision,

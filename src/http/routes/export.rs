@@ -29,7 +29,7 @@ fn file_name(snapshot: &Snapshot, stem: &str, extension: &str) -> String {
 )]
 pub async fn services_csv(state: web::Data<AppState>) -> Result<Reply, AppError> {
     let snapshot = state.snapshot();
-    Ok(stored(&snapshot, Some(snapshot.services_csv()), CSV)?
+    Ok(stored(&snapshot, snapshot.services_csv(), CSV)?
         .download(file_name(&snapshot, "services", "csv")))
 }
 
@@ -53,7 +53,7 @@ pub async fn areas_csv(
 ) -> Result<Reply, AppError> {
     let snapshot = state.snapshot();
     let Some(area) = params::area(&snapshot, &query.area)? else {
-        return Ok(stored(&snapshot, Some(snapshot.areas_csv()), CSV)?
+        return Ok(stored(&snapshot, snapshot.areas_csv(), CSV)?
             .download(file_name(&snapshot, "areas", "csv")));
     };
     let dataset = snapshot.dataset();
@@ -88,8 +88,6 @@ pub async fn areas_csv(
 )]
 pub async fn services_geojson(state: web::Data<AppState>) -> Result<Reply, AppError> {
     let snapshot = state.snapshot();
-    Ok(
-        stored(&snapshot, Some(snapshot.services_geojson()), GEO_JSON)?
-            .download(file_name(&snapshot, "services", "geojson")),
-    )
+    Ok(stored(&snapshot, snapshot.services_geojson(), GEO_JSON)?
+        .download(file_name(&snapshot, "services", "geojson")))
 }

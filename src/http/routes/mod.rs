@@ -19,15 +19,15 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 
 use super::error::AppError;
 use super::reply::{Body, Reply};
-use super::state::Snapshot;
+use super::state::{Snapshot, SnapshotError};
 
 /// A stored body of `snapshot` as a versioned reply.
 fn stored(
     snapshot: &Snapshot,
-    body: Option<&Body>,
+    body: Result<&Body, SnapshotError>,
     content_type: &'static str,
 ) -> Result<Reply, AppError> {
-    let body = body.ok_or_else(|| AppError::Internal("a stored body is missing".into()))?;
+    let body = body.map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(Reply::versioned(
         body.clone(),
         content_type,

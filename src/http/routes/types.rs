@@ -22,5 +22,5 @@ use crate::http::views::areas::{TypeEntry, Types};
 )]
 pub async fn types(state: web::Data<AppState>) -> Result<Reply, AppError> {
     let snapshot = state.snapshot();
-    stored(&snapshot, Some(snapshot.types_body()), JSON)
+    stored(&snapshot, snapshot.types_body(), JSON)
 }
