@@ -201,6 +201,20 @@ impl App {
         })
     }
 
+    /// [`App::assemble_with`] for a change from `previous`: unchanged listings keep their checked links
+    /// ([`Dataset::changed_from`]).
+    pub fn assemble_after(
+        &self,
+        previous: &Dataset,
+        services: Vec<Service>,
+    ) -> Result<Dataset, OpenError> {
+        let ids: Vec<String> = services.iter().map(|s| s.id.clone()).collect();
+        Dataset::changed_from(previous, services).map_err(|problems| OpenError::Mismatch {
+            source_name: self.listings_source(),
+            problems: describe(&problems, &ids, previous.types()),
+        })
+    }
+
     /// Imports a listings file into the store (checked as `gapmap validate` checks it; each change audited).
     /// Without a store, nothing is imported and the file is only checked.
     pub fn import_services(&self, file: &Path) -> Result<Option<ImportSummary>, OpenError> {

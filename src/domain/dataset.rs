@@ -37,7 +37,7 @@ impl Dataset {
         let keys = key_problems(&areas, &types);
         let bases = basis_problems(&areas, &types);
         let reference = Arc::new(Reference::unchecked(areas, types));
-        Self::check(reference, services, keys, bases)
+        Self::check(reference, services, keys, bases, None)
     }
 
     /// Checks `services` against reference data already checked (unique ids, and each service as
@@ -46,16 +46,33 @@ impl Dataset {
         reference: Arc<Reference>,
         services: Vec<Service>,
     ) -> Result<Self, Vec<DatasetProblem>> {
-        Self::check(reference, services, Vec::new(), Vec::new())
+        Self::check(reference, services, Vec::new(), Vec::new(), None)
     }
 
-    /// Checks and links `services`. Reports `problems` (already found), then duplicate ids, then `after_ids`, then
-    /// each service's own.
+    /// [`Dataset::with_reference`] for a change from `previous` (same reference): a service equal to the one of
+    /// the same id in `previous` keeps its checked links, and only the others are checked and placed again. The
+    /// result is the same as checking everything afresh.
+    pub fn changed_from(
+        previous: &Dataset,
+        services: Vec<Service>,
+    ) -> Result<Self, Vec<DatasetProblem>> {
+        Self::check(
+            Arc::clone(&previous.reference),
+            services,
+            Vec::new(),
+            Vec::new(),
+            Some(previous),
+        )
+    }
+
+    /// Checks and links `services`, reusing the links of those unchanged from `previous`. Reports `problems`
+    /// (already found), then duplicate ids, then `after_ids`, then each service's own.
     fn check(
         reference: Arc<Reference>,
         services: Vec<Service>,
         mut problems: Vec<DatasetProblem>,
         after_ids: Vec<DatasetProblem>,
+        previous: Option<&Dataset>,
     ) -> Result<Self, Vec<DatasetProblem>> {
         unique_problems(
             services.iter().map(|s| s.id.as_str()),
@@ -64,7 +81,7 @@ impl Dataset {
             &mut problems,
         );
         problems.extend(after_ids);
-        let (dataset, service_problems) = Self::link(reference, services);
+        let (dataset, service_problems) = Self::link(reference, services, previous);
         problems.extend(service_problems);
         if problems.is_empty() {
             Ok(dataset)
@@ -73,8 +90,23 @@ impl Dataset {
         }
     }
 
-    /// Links each service to its areas, with the problems of each.
-    fn link(reference: Arc<Reference>, services: Vec<Service>) -> (Self, Vec<DatasetProblem>) {
+    /// Links each service to its areas, with the problems of each; a service equal to its namesake in `previous`
+    /// (checked then against the same reference) keeps that one's links.
+    fn link(
+        reference: Arc<Reference>,
+        services: Vec<Service>,
+        previous: Option<&Dataset>,
+    ) -> (Self, Vec<DatasetProblem>) {
+        let previous = previous.filter(|p| Arc::ptr_eq(&p.reference, &reference));
+        let earlier: std::collections::HashMap<&str, usize> = previous
+            .map(|p| {
+                p.services
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.id.as_str(), i))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut problems = Vec::new();
         let mut located_in = Vec::with_capacity(services.len());
         let mut served_areas = Vec::with_capacity(services.len());
@@ -95,6 +127,14 @@ impl Dataset {
             })
             .collect();
         for (s, service) in services.iter().enumerate() {
+            let unchanged = previous
+                .zip(earlier.get(service.id.as_str()).copied())
+                .filter(|(p, i)| p.services[*i] == *service);
+            if let Some((p, i)) = unchanged {
+                located_in.push(p.located_in[i]);
+                served_areas.push(p.served_areas[i].clone());
+                continue;
+            }
             let (placement, found) = reference.place(service);
             problems.extend(found.into_iter().map(|(field, message)| DatasetProblem {
                 subject: Subject::Service(s),

@@ -271,7 +271,7 @@ impl Serves {
 }
 
 /// One service site.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// Stable slug, unique within a dataset.
     pub id: String,

@@ -127,7 +127,9 @@ impl Snapshot {
             &dataset,
             &AnalysisOptions::default(),
         );
-        Self::from_analysis(dataset, analysis, revision, stale_months)
+        let published = Published::new(dataset, chrono::Utc::now().date_naive(), stale_months);
+        let shapes = Shapes::after(&previous.shapes, &previous.published, &published)?;
+        Ok(Self::assemble(published, analysis, shapes, revision))
     }
 
     /// The snapshot of `dataset` with its `analysis` already done. Bodies are rendered on first use.
@@ -140,14 +142,17 @@ impl Snapshot {
         // Staleness is judged on the day the snapshot is built; a data change rebuilds it.
         let published = Published::new(dataset, chrono::Utc::now().date_naive(), stale_months);
         let shapes = Shapes::new(&published)?;
-        let stored = Stored::empty(published.dataset());
-        Ok(Self {
+        Ok(Self::assemble(published, analysis, shapes, revision))
+    }
+
+    fn assemble(published: Published, analysis: Analysis, shapes: Shapes, revision: i64) -> Self {
+        Self {
             revision,
+            stored: Stored::empty(published.dataset()),
             published,
             analysis,
             shapes,
-            stored,
-        })
+        }
     }
 
     /// Renders the bodies most answers start with (the map's layers, gaps and lottery for every type, and the

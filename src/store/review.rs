@@ -83,21 +83,31 @@ impl Store {
         approval: &Approval<'_>,
         reference: &Reference,
     ) -> Result<Submission, StoreError> {
-        self.approve_then(reviewer, submission_id, approval, reference, |_, _| Ok(()))
-            .map(|(submission, ())| submission)
+        self.approve_then(
+            reviewer,
+            submission_id,
+            approval,
+            reference,
+            None,
+            |_, _| Ok(()),
+        )
+        .map(|(submission, ())| submission)
     }
 
     /// [`Store::approve`], which before committing gives `next` the revision it will commit and every listing as
     /// it will then be, for it to build what the caller will serve (the next dataset and its analysis). If `next`
     /// fails, nothing is committed and the approval is refused as a conflict: no approval is ever committed that
     /// the server could not serve, or start from. `next` runs without holding the write lock; if the listings
-    /// change meanwhile, it runs again on the new ones.
+    /// change meanwhile, it runs again on the new ones. `known` is the listings the caller already holds and the
+    /// revision they were read at: while that is still the store's revision, they are used instead of reading
+    /// every listing again.
     pub fn approve_then<T>(
         &self,
         reviewer: &Account,
         submission_id: i64,
         approval: &Approval<'_>,
         reference: &Reference,
+        known: Option<(i64, &[Service])>,
         mut next: impl FnMut(i64, Vec<Service>) -> Result<T, String>,
     ) -> Result<(Submission, T), StoreError> {
         let comment = approval
@@ -115,11 +125,12 @@ impl Store {
         for _ in 0..APPROVAL_ATTEMPTS {
             let (revision, services, pending) = self.read(|conn| {
                 let pending = approvable(conn, reviewer, submission_id, approval, reference)?;
-                Ok((
-                    listings::revision(conn)?,
-                    listings::current_services(conn)?,
-                    pending,
-                ))
+                let revision = listings::revision(conn)?;
+                let services = match known {
+                    Some((at, held)) if at == revision => held.to_vec(),
+                    _ => listings::current_services(conn)?,
+                };
+                Ok((revision, services, pending))
             })?;
             let after = with_applied(services, &pending)?;
             let prepared = next(revision + 1, after).map_err(|problem| {

@@ -3,7 +3,7 @@
 
 Starts the release `gapmap serve` on a fresh data directory with the given data, makes a provider account (for the
 organisation of the first listing of the chosen type) and a reviewer, then ROUNDS times: the provider proposes a
-change to that listing (alternately its capacity, and its position moved by about a kilometre), the reviewer
+change to that listing (alternately its capacity, and its position moved by about 220 m), the reviewer
 approves it, and `/api/areas` is fetched at once. Reports, per kind of change, the median and range of the time
 from sending the approval to its answer, and from sending it to the next `/api/areas` answering with the new
 dataset version (its ETag) — checked, not assumed.
@@ -43,8 +43,11 @@ def request(url, method="GET", token=None, body=None, headers=None):
         req.add_header("Content-Type", "application/json")
     for k, v in (headers or {}).items():
         req.add_header(k, v)
-    with urllib.request.urlopen(req, timeout=600) as resp:
-        return resp.status, resp.headers, resp.read()
+    try:
+        with urllib.request.urlopen(req, timeout=600) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as error:
+        sys.exit(f"{method} {url}: {error.code} {error.read().decode(errors='replace')}")
 
 
 def main():
@@ -95,7 +98,7 @@ def main():
             if kind == "capacity":
                 fields["capacity"] = str(1 + (int(float(listing["capacity"] or 0)) + n) % 7)
             else:
-                fields["lat"] = f"{lat + (0.009 if n % 4 == 1 else 0.0):.5f}"
+                fields["lat"] = f"{lat + (0.002 if n % 4 == 1 else 0.0):.5f}"
                 fields["lon"] = f"{lon:.5f}"
             _, _, body = request(base + "/api/submissions", "POST", provider,
                                  {"kind": "change", "listing_id": listing["id"], "fields": fields},

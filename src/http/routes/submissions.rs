@@ -228,9 +228,10 @@ async fn decide(
             id,
             &approval,
             reference.dataset().reference(),
+            Some((reference.revision(), reference.dataset().services())),
             |revision, services| {
                 let dataset = app
-                    .assemble_with(reference.dataset().reference(), services)
+                    .assemble_after(reference.dataset(), services)
                     .map_err(|e| e.to_string())?;
                 decided_on
                     .prepare(dataset, revision)

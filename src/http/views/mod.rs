@@ -7,6 +7,9 @@ pub mod history;
 pub mod sites;
 pub mod submissions;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use geo::orient::{Direction, Orient};
 use geo::{MultiPolygon, Point};
 use serde::Serialize;
@@ -20,7 +23,8 @@ use sites::SiteProperties;
 /// each site's published properties.
 #[derive(Debug)]
 pub struct Shapes {
-    area_geometry: Vec<Box<RawValue>>,
+    /// Shared with the next snapshot's while the areas stay the same.
+    area_geometry: Arc<[Box<RawValue>]>,
     site_geometry: Vec<Box<RawValue>>,
     sites: Vec<SiteProperties>,
 }
@@ -43,6 +47,48 @@ impl Shapes {
             sites: sites
                 .map(|site| SiteProperties::new(dataset, site, published.is_stale(site)))
                 .collect(),
+        })
+    }
+
+    /// The shapes of `published`, a change from `before` (whose shapes are `previous`): the areas' geometry is
+    /// shared while the areas are the same, and a site whose listing and staleness are unchanged keeps its
+    /// rendered geometry and properties. The same shapes as [`Shapes::new`] gives.
+    pub fn after(
+        previous: &Shapes,
+        before: &Published,
+        published: &Published,
+    ) -> serde_json::Result<Self> {
+        let (old, dataset) = (before.dataset(), published.dataset());
+        if !Arc::ptr_eq(old.reference(), dataset.reference()) {
+            return Self::new(published);
+        }
+        let earlier: HashMap<&str, usize> = old
+            .services()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let mut site_geometry = Vec::with_capacity(dataset.services().len());
+        let mut sites = Vec::with_capacity(dataset.services().len());
+        for (site, service) in dataset.services().iter().enumerate() {
+            let unchanged = earlier.get(service.id.as_str()).copied().filter(|&i| {
+                old.services()[i] == *service && before.is_stale(i) == published.is_stale(site)
+            });
+            match unchanged {
+                Some(i) => {
+                    site_geometry.push(previous.site_geometry[i].clone());
+                    sites.push(previous.sites[i].clone());
+                }
+                None => {
+                    site_geometry.push(point_geometry(dataset.published_point(site))?);
+                    sites.push(SiteProperties::new(dataset, site, published.is_stale(site)));
+                }
+            }
+        }
+        Ok(Self {
+            area_geometry: Arc::clone(&previous.area_geometry),
+            site_geometry,
+            sites,
         })
     }
 }
