@@ -37,14 +37,20 @@ def parse_time(path):
     return seconds, rss_kib / 1024, status
 
 
-def machine():
+def machine(run_dir):
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
                   if line.startswith("model name")), platform.processor() or "unknown")
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     mem_kib = next(int(line.split()[1]) for line in open("/proc/meminfo", encoding="utf-8")
                    if line.startswith("MemTotal"))
     load = open("/proc/loadavg", encoding="utf-8").read().split()[:3]
-    return f"{nproc} cores ({model}), {mem_kib / 2**20:.0f} GiB, Linux {platform.release()}; load average {' '.join(load)}"
+    before = os.path.join(run_dir, "loadavg-before")
+    if os.path.exists(before):
+        load_before = open(before, encoding="utf-8").read().split()[:3]
+        load = f"{' '.join(load_before)} before the runs, {' '.join(load)} after"
+    else:
+        load = f"{' '.join(load)} after the runs"
+    return f"{nproc} cores ({model}), {mem_kib / 2**20:.0f} GiB, Linux {platform.release()}; load average {load}"
 
 
 def timing(run_dir):
@@ -64,7 +70,7 @@ def timing(run_dir):
     g, r = rows["gapmap"], rows["reference"]
     print(f"| reference ÷ gapmap | {r[0] / g[0]:.2f}× | {r[2] / g[2]:.1f}× |")
     print()
-    print(f"Machine: {machine()} (after the runs).")
+    print(f"Machine: {machine(run_dir)}.")
 
 
 def cross_check(run_dir):

@@ -28,7 +28,10 @@ done
 
 echo "== building gapmap (release)" >&2
 cargo build --release --quiet
-gapmap=${CARGO_TARGET_DIR:-target}/release/gapmap
+# Run a copy: a target directory shared with other checkouts (CARGO_TARGET_DIR) may get their gapmap mid-run.
+mkdir -p target
+cp "${CARGO_TARGET_DIR:-target}/release/gapmap" target/national-gapmap
+gapmap=target/national-gapmap
 
 if [ ! -x /usr/bin/time ]; then
   echo "== installing Debian's time (for /usr/bin/time -v)" >&2
@@ -52,6 +55,7 @@ $generate_only && exit 0
 
 runs="$data/runs/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$runs"
+cp /proc/loadavg "$runs/loadavg-before"
 for round in $(seq 1 "$rounds"); do
   echo "== round $round of $rounds: gapmap report" >&2
   /usr/bin/time -v -o "$runs/gapmap-$round.time" \
