@@ -1,9 +1,12 @@
-//! Times the whole analysis (`gapmap::domain::analyse`) on the bundled London data and on a synthetic
-//! national-size input: 350 areas tiling about 158,000 km² (the size of England and Wales), 20,000 sites of
-//! 10 types. Figures are recorded in the README ("Performance").
+//! Times the whole analysis (`gapmap::domain::analyse`) on the bundled London data, on a synthetic national-size
+//! box (350 square areas tiling about 158,000 km², the size of England and Wales, 20,000 sites of 10 types) and on
+//! the national input of `benches/national/` (the real England and Wales districts, 20,000 synthetic sites of
+//! 10 types), which is generated rather than bundled. Figures are recorded in the README ("Performance") and in
+//! `benches/national/README.md`.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -122,15 +125,57 @@ fn bench(c: &mut Criterion) {
         b.iter(|| analyse(black_box(&london), &AnalysisOptions::default()))
     });
     let national = synthetic_national();
-    // A 250 m grid over 158,000 km² is 2.5 million sample points; national runs use a 1 km grid.
-    let options = AnalysisOptions {
+    // A 250 m grid over 158,000 km² is 2.5 million sample points; the reduced run samples a 1 km grid (1/16 of them).
+    group.bench_function("national_350_areas_20000_sites_250m_grid", |b| {
+        b.iter(|| analyse(black_box(&national), &AnalysisOptions::default()))
+    });
+    let reduced = AnalysisOptions {
         grid_spacing_km: 1.0,
     };
-    group.bench_function("national_350_areas_20000_sites_1km_grid", |b| {
-        b.iter(|| analyse(black_box(&national), &options))
+    group.bench_function("national_350_areas_20000_sites_1km_grid_reduced", |b| {
+        b.iter(|| analyse(black_box(&national), &reduced))
     });
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The England and Wales districts with 20,000 synthetic sites, as `benches/national/generate.py` writes them
+/// into `$GAPMAP_NATIONAL_DIR` (default `target/national`), at the default 250 m grid.
+fn bench_national_lad(c: &mut Criterion) {
+    let dir = PathBuf::from(
+        std::env::var("GAPMAP_NATIONAL_DIR").unwrap_or_else(|_| "target/national".to_owned()),
+    );
+    let generate = "bash benches/national/run.sh --generate-only";
+    let paths = DataPaths {
+        boundaries: dir.join("boundaries.geojson"),
+        population: dir.join("population.csv"),
+        types: dir.join("types.csv"),
+        services: dir.join("services.csv"),
+    };
+    if !paths.services.exists() {
+        panic!(
+            "{} holds no national input: generate it with `{generate}` (or set GAPMAP_NATIONAL_DIR)",
+            dir.display()
+        );
+    }
+    let dataset = load_dataset(&paths).unwrap_or_else(|e| {
+        panic!(
+            "the national input in {} does not load ({e}); regenerate it with `{generate}`",
+            dir.display()
+        )
+    });
+    let name = format!(
+        "{}_areas_{}_sites_{}_types_250m_grid",
+        dataset.areas().len(),
+        dataset.services().len(),
+        dataset.types().len()
+    );
+    let mut group = c.benchmark_group("analyse_national_lad");
+    group.sample_size(10);
+    group.bench_function(name, |b| {
+        b.iter(|| analyse(black_box(&dataset), &AnalysisOptions::default()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_national_lad);
 criterion_main!(benches);
