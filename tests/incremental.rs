@@ -37,7 +37,8 @@ fn bodies(snapshot: &Snapshot) -> Vec<(String, Vec<u8>)> {
 fn an_incremental_snapshot_answers_as_a_fresh_one() {
     let before = load_dataset(&DataPaths::default()).expect("bundled data loads");
     let first = Snapshot::build(before.clone(), 1, 18).unwrap();
-    let changes: [(&str, fn(&mut gapmap::domain::Service)); 3] = [
+    type Change = (&'static str, fn(&mut gapmap::domain::Service));
+    let changes: [Change; 3] = [
         ("capacity", |s| {
             s.capacity = Some(s.capacity.unwrap_or(0.0) + 3.0)
         }),
