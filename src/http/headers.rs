@@ -55,10 +55,12 @@ pub async fn security_headers(
             HeaderValue::from_static("no-referrer"),
         );
     }
-    let html = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    let html = headers.get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .trim_ascii_start()
+            .get(..9)
+            .is_some_and(|t| t.eq_ignore_ascii_case(b"text/html"))
+    });
     if html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
