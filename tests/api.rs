@@ -568,6 +568,108 @@ async fn answers_are_gzipped_when_the_client_accepts_it() {
     }
 }
 
+/// GET `path` with `Accept-Encoding: accept` (and any `extra` headers): status, headers and the raw body bytes.
+async fn get_encoded(
+    server: &common::TestServer,
+    path: &str,
+    accept: &str,
+    extra: &[(&str, &str)],
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut request = server
+        .client
+        .get(format!("{}{path}", server.base))
+        .header("accept-encoding", accept);
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("GET");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("body").to_vec();
+    (status, headers, bytes)
+}
+
+fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> &'h str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+fn unbrotli(bytes: &[u8]) -> String {
+    let mut text = String::new();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_string(&mut text)
+        .expect("valid brotli");
+    text
+}
+
+#[tokio::test]
+async fn each_encoding_decodes_to_the_plain_body_and_keeps_the_etag() {
+    let server = spawn(&fixture_paths());
+    // Stored: brotli and gzip, each made on the first request that accepts it and the same bytes after.
+    let plain = server.get("/api/areas").await.expect(200);
+    assert!(plain.body.len() >= 1024, "{}", plain.body.len());
+    assert!(header(&plain.headers, "vary").contains("accept-encoding"));
+    let etag = plain.header("etag").to_owned();
+    let (status, headers, first) = get_encoded(&server, "/api/areas", "br", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "content-encoding"), "br");
+    assert!(header(&headers, "vary").contains("accept-encoding"));
+    assert_eq!(header(&headers, "etag"), etag);
+    assert!(first.len() < plain.body.len());
+    assert_eq!(unbrotli(&first), plain.body);
+    let (_, _, again) = get_encoded(&server, "/api/areas", "gzip, deflate, br", &[]).await;
+    assert_eq!(again, first, "the brotli encoding is made once");
+    for (accept, encoding) in [("br", "br"), ("gzip", "gzip"), ("identity", "")] {
+        let (status, headers, body) =
+            get_encoded(&server, "/api/areas", accept, &[("if-none-match", &etag)]).await;
+        assert_eq!(status, 304, "{accept}");
+        assert!(body.is_empty(), "{accept}");
+        assert_eq!(header(&headers, "etag"), etag, "{accept}");
+        assert!(
+            header(&headers, "vary").contains("accept-encoding"),
+            "{accept}"
+        );
+        let (status, headers, _) = get_encoded(
+            &server,
+            "/api/areas",
+            accept,
+            &[("if-none-match", "W/\"older\"")],
+        )
+        .await;
+        assert_eq!(status, 200, "{accept}");
+        assert_eq!(header(&headers, "content-encoding"), encoding, "{accept}");
+    }
+
+    // Made for this request and small: sent as it is, intact, whatever the client accepts.
+    let path = "/api/nearest?lat=51.45&lon=-0.15&k=2";
+    let plain = server.get(path).await.expect(200);
+    assert!(plain.body.len() < 8 * 1024, "{}", plain.body.len());
+    for accept in ["gzip", "br", "gzip, deflate, br"] {
+        let (status, headers, body) = get_encoded(&server, path, accept, &[]).await;
+        assert_eq!(status, 200);
+        assert_eq!(header(&headers, "content-encoding"), "", "{accept}");
+        assert!(header(&headers, "vary").contains("accept-encoding"));
+        assert_eq!(
+            String::from_utf8(body).expect("UTF-8"),
+            plain.body,
+            "{accept}"
+        );
+    }
+
+    // Made for this request and large (the bundled London data): gzip, also for a repeat of the same answer.
+    let server = spawn(&bundled_paths());
+    let path = "/api/services?area=E09000028";
+    let plain = server.get(path).await.expect(200);
+    assert!(plain.body.len() >= 8 * 1024, "{}", plain.body.len());
+    let (_, headers, first) = get_encoded(&server, path, "gzip, br", &[]).await;
+    assert_eq!(header(&headers, "content-encoding"), "gzip");
+    assert_eq!(gunzip(&first), plain.body);
+    let (_, _, again) = get_encoded(&server, path, "gzip", &[]).await;
+    assert_eq!(gunzip(&again), plain.body);
+}
+
 #[tokio::test]
 async fn cors_is_off_by_default_and_allows_configured_origins() {
     let origin = "https://dashboard.example.org";
