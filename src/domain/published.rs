@@ -2,7 +2,9 @@
 //! nearest-site indexes over published points, the sample-data notice, and the dataset version that names it all.
 //! Pure: the date staleness is judged on is passed in.
 
-use chrono::NaiveDate;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 
 use super::{Dataset, is_stale};
@@ -26,14 +28,35 @@ pub struct Published {
     stale: Vec<bool>,
     /// Per area: how many listings serving it are stale.
     stale_listings: Vec<u64>,
-    /// Index 0: every site; `t + 1`: the sites of type `t`. Over published points only.
-    site_indexes: Vec<SiteIndex>,
+    /// Index 0: every site; `t + 1`: the sites of type `t`. Over published points only. Shared with the next
+    /// version's while a type's sites stay where they are.
+    site_indexes: Vec<Arc<SiteIndex>>,
 }
 
 impl Published {
     /// The published view of `dataset`, with listings verified more than `stale_months` months before `today`
     /// flagged stale.
     pub fn new(dataset: Dataset, today: NaiveDate, stale_months: u32) -> Self {
+        Self::reusing(dataset, today, stale_months, None)
+    }
+
+    /// [`Published::new`] for a change from `previous`: the nearest-site index of a type whose sites are at the
+    /// same positions in the same order is shared rather than built again. The same result as `new`.
+    pub fn after(
+        previous: &Published,
+        dataset: Dataset,
+        today: NaiveDate,
+        stale_months: u32,
+    ) -> Self {
+        Self::reusing(dataset, today, stale_months, Some(previous))
+    }
+
+    fn reusing(
+        dataset: Dataset,
+        today: NaiveDate,
+        stale_months: u32,
+        previous: Option<&Published>,
+    ) -> Self {
         let stale: Vec<bool> = dataset
             .services()
             .iter()
@@ -45,9 +68,27 @@ impl Published {
                 stale_listings[area] += 1;
             }
         }
+        let placed = |d: &Dataset, t: Option<usize>| -> Vec<(usize, u64, u64)> {
+            (0..d.services().len())
+                .filter(|&site| t.is_none_or(|t| d.type_of(site) == t))
+                .map(|site| {
+                    let p = d.published_point(site);
+                    (site, p.x().to_bits(), p.y().to_bits())
+                })
+                .collect()
+        };
         let site_indexes = std::iter::once(None)
             .chain((0..dataset.types().len()).map(Some))
-            .map(|t| site_index(&dataset, t))
+            .enumerate()
+            .map(|(slot, t)| {
+                let same = previous
+                    .filter(|p| p.site_indexes.len() == dataset.types().len() + 1)
+                    .filter(|p| placed(&p.dataset, t) == placed(&dataset, t));
+                match same {
+                    Some(p) => Arc::clone(&p.site_indexes[slot]),
+                    None => Arc::new(site_index(&dataset, t)),
+                }
+            })
             .collect();
         Self {
             version: dataset_version(&dataset),
@@ -129,56 +170,33 @@ fn field(hash: &mut Sha256, text: &str) {
 pub fn dataset_version(dataset: &Dataset) -> String {
     let mut hash = Sha256::new();
     field(&mut hash, env!("CARGO_PKG_VERSION"));
-    for area in dataset.areas() {
-        field(&mut hash, area.code.as_str());
-        field(&mut hash, &area.name);
-        field(&mut hash, &area.basis_source);
-        for (column, value) in &area.basis {
-            field(&mut hash, column);
-            hash.update(value.to_le_bytes());
-        }
-        for polygon in &area.boundary.0 {
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                hash.update((ring.0.len() as u64).to_le_bytes());
-                for c in &ring.0 {
-                    hash.update(c.x.to_le_bytes());
-                    hash.update(c.y.to_le_bytes());
-                }
-            }
-        }
-    }
-    // Serialising the domain's own types cannot fail: they hold no maps with non-string keys.
-    field(
-        &mut hash,
-        &serde_json::to_string(dataset.types()).unwrap_or_default(),
-    );
+    hash.update(dataset.reference().digest());
     for (site, s) in dataset.services().iter().enumerate() {
         let p = dataset.published_point(site);
-        let capacity = s.capacity.map(|c| c.to_string()).unwrap_or_default();
-        let last_verified = s.last_verified.to_string();
-        let x = round_degrees(p.x()).to_string();
-        let y = round_degrees(p.y()).to_string();
         let serves = s.serves.to_field();
-        let specialisms = s.specialisms.join(";");
         let setting = s.setting.map_or("", |v| v.as_str());
         for text in [
             s.id.as_str(),
             &s.name,
             &s.provider,
             &s.service_type,
-            &y,
-            &x,
             s.location_precision.as_str(),
             &serves,
-            &capacity,
-            &specialisms,
             setting,
             &s.phone,
             &s.website,
-            &last_verified,
             &s.source,
         ] {
             field(&mut hash, text);
+        }
+        // Numbers by their bits: the same values, without formatting 20,000 listings' worth of text.
+        hash.update(round_degrees(p.y()).to_le_bytes());
+        hash.update(round_degrees(p.x()).to_le_bytes());
+        hash.update(s.capacity.map_or(f64::NAN, |c| c).to_le_bytes());
+        hash.update(s.last_verified.num_days_from_ce().to_le_bytes());
+        hash.update((s.specialisms.len() as u64).to_le_bytes());
+        for specialism in &s.specialisms {
+            field(&mut hash, specialism);
         }
     }
     hash.finalize()

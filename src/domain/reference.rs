@@ -54,6 +54,8 @@ pub struct Reference {
     area_index: AreaIndex,
     area_positions: HashMap<String, usize>,
     type_positions: HashMap<String, usize>,
+    /// The SHA-256 of everything published of the areas and types, computed on first use.
+    digest: std::sync::OnceLock<[u8; 32]>,
 }
 
 /// Where a listing sits among the reference areas.
@@ -98,7 +100,45 @@ impl Reference {
             area_index,
             area_positions,
             type_positions,
+            digest: std::sync::OnceLock::new(),
         }
+    }
+
+    /// A SHA-256 of everything the API can publish of the areas (codes, names, bases and their source, every
+    /// boundary coordinate) and of the taxonomy, computed once: each dataset version hashes it with the listings.
+    pub fn digest(&self) -> [u8; 32] {
+        *self.digest.get_or_init(|| {
+            use sha2::{Digest, Sha256};
+            let mut hash = Sha256::new();
+            let text = |hash: &mut Sha256, text: &str| {
+                hash.update((text.len() as u64).to_le_bytes());
+                hash.update(text.as_bytes());
+            };
+            for area in &self.areas {
+                text(&mut hash, area.code.as_str());
+                text(&mut hash, &area.name);
+                text(&mut hash, &area.basis_source);
+                for (column, value) in &area.basis {
+                    text(&mut hash, column);
+                    hash.update(value.to_le_bytes());
+                }
+                for polygon in &area.boundary.0 {
+                    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                        hash.update((ring.0.len() as u64).to_le_bytes());
+                        for c in &ring.0 {
+                            hash.update(c.x.to_le_bytes());
+                            hash.update(c.y.to_le_bytes());
+                        }
+                    }
+                }
+            }
+            // Serialising the domain's own types cannot fail: they hold no maps with non-string keys.
+            text(
+                &mut hash,
+                &serde_json::to_string(&self.types).unwrap_or_default(),
+            );
+            hash.finalize().into()
+        })
     }
 
     /// The areas, in the order given.

@@ -212,6 +212,7 @@ async fn decide(
     let reviewer = account.0.clone();
     let decided_on = Arc::clone(&state);
     let app = app(&req)?;
+    let started = std::time::Instant::now();
     let submission = web::block(move || {
         let comment = decision.comment.as_deref();
         if !approve {
@@ -242,7 +243,12 @@ async fn decide(
         Ok(submission)
     })
     .await??;
-    tracing::info!(submission = submission.id, approve, "submission decided");
+    tracing::info!(
+        submission = submission.id,
+        approve,
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "submission decided"
+    );
     Ok(HttpResponse::Ok().json(submission_view(
         &submission,
         account.0.reader(),

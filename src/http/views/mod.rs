@@ -25,8 +25,9 @@ use sites::SiteProperties;
 pub struct Shapes {
     /// Shared with the next snapshot's while the areas stay the same.
     area_geometry: Arc<[Box<RawValue>]>,
-    site_geometry: Vec<Box<RawValue>>,
-    sites: Vec<SiteProperties>,
+    /// Per site, shared with the next snapshot's while the listing stays the same.
+    site_geometry: Vec<Arc<RawValue>>,
+    sites: Vec<Arc<SiteProperties>>,
 }
 
 impl Shapes {
@@ -42,10 +43,10 @@ impl Shapes {
                 .collect::<Result<_, _>>()?,
             site_geometry: sites
                 .clone()
-                .map(|site| point_geometry(dataset.published_point(site)))
+                .map(|site| point_geometry(dataset.published_point(site)).map(Arc::from))
                 .collect::<Result<_, _>>()?,
             sites: sites
-                .map(|site| SiteProperties::new(dataset, site, published.is_stale(site)))
+                .map(|site| Arc::new(SiteProperties::new(dataset, site, published.is_stale(site))))
                 .collect(),
         })
     }
@@ -76,12 +77,16 @@ impl Shapes {
             });
             match unchanged {
                 Some(i) => {
-                    site_geometry.push(previous.site_geometry[i].clone());
-                    sites.push(previous.sites[i].clone());
+                    site_geometry.push(Arc::clone(&previous.site_geometry[i]));
+                    sites.push(Arc::clone(&previous.sites[i]));
                 }
                 None => {
-                    site_geometry.push(point_geometry(dataset.published_point(site))?);
-                    sites.push(SiteProperties::new(dataset, site, published.is_stale(site)));
+                    site_geometry.push(Arc::from(point_geometry(dataset.published_point(site))?));
+                    sites.push(Arc::new(SiteProperties::new(
+                        dataset,
+                        site,
+                        published.is_stale(site),
+                    )));
                 }
             }
         }
