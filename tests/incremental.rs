@@ -73,7 +73,11 @@ fn an_incremental_snapshot_answers_as_a_fresh_one() {
         let from = Point::new(-0.1, 51.5);
         for t in std::iter::once(None).chain((0..fresh.dataset().types().len()).map(Some)) {
             let index = |s: &Snapshot| s.published().site_index(t).nearest(from, 3);
-            assert_eq!(index(&incremental), index(&fresh), "{what}: nearest of {t:?}");
+            assert_eq!(
+                index(&incremental),
+                index(&fresh),
+                "{what}: nearest of {t:?}"
+            );
         }
         for ((name, a), (_, b)) in bodies(&incremental).into_iter().zip(bodies(&fresh)) {
             assert!(a == b, "{what}: {name} differs");
