@@ -1,17 +1,20 @@
 //! What the server shares between requests: one immutable [`Snapshot`] per dataset revision — the published
 //! dataset, its analysis, and the bodies of every answer that takes no free-form input, rendered once — behind an
-//! [`ArcSwap`] that readers load without waiting and writers swap whole.
+//! [`ArcSwapOption`] that readers load without waiting and writers swap whole. Until the first snapshot is
+//! installed there is none, and every reader gets [`NotReady`].
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use arc_swap::ArcSwap;
+use arc_swap::ArcSwapOption;
 
 use super::reply::Body;
 use super::views::areas;
 use super::views::sites::{self, SiteFilter};
 use super::views::{Shapes, Source};
 use crate::domain::gaps::DEFAULT_GAP_STATUSES;
-use crate::domain::{Analysis, AnalysisOptions, DEFAULT_STALE_MONTHS, Dataset, Published, analyse};
+use crate::domain::{
+    Analysis, AnalysisOptions, DEFAULT_STALE_MONTHS, Dataset, Published, Reference, analyse,
+};
 use crate::export;
 
 /// Why a snapshot could not be built: a bug (rendering in memory does not fail on valid data), or a failure a
@@ -31,6 +34,11 @@ pub enum SnapshotError {
     #[error("{0}")]
     Refused(String),
 }
+
+/// No snapshot is installed yet: the server has just started and the data is still being analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the data is still being analysed; try again in a moment")]
+pub struct NotReady;
 
 /// Bodies rendered once per snapshot. Per-type lists are indexed 0 = all types, `t + 1` = type `t`.
 #[derive(Debug)]
@@ -114,6 +122,18 @@ impl Snapshot {
         stale_months: u32,
     ) -> Result<Self, SnapshotError> {
         let analysis = analyse(&dataset, &AnalysisOptions::default());
+        Self::from_analysis(dataset, analysis, revision, stale_months)
+    }
+
+    /// The snapshot of `dataset` (read at store revision `revision`) with `analysis`, which must be its analysis
+    /// with the default options (as [`Snapshot::build`] computes it, or as read back from the analysis cache);
+    /// renders every stored body.
+    pub fn from_analysis(
+        dataset: Dataset,
+        analysis: Analysis,
+        revision: i64,
+        stale_months: u32,
+    ) -> Result<Self, SnapshotError> {
         // Staleness is judged on the day the snapshot is built; a data change rebuilds it.
         let published = Published::new(dataset, chrono::Utc::now().date_naive(), stale_months);
         let shapes = Shapes::new(&published)?;
@@ -224,9 +244,12 @@ impl Snapshot {
 /// make a rebuild fail and show that nothing is committed.
 pub type DatasetCheck = Arc<dyn Fn(&Dataset) -> Result<(), String> + Send + Sync>;
 
-/// The server's shared state: the current snapshot, swapped whole when the data changes.
+/// The server's shared state: the current snapshot, swapped whole when the data changes (none until the first is
+/// installed).
 pub struct AppState {
-    current: ArcSwap<Snapshot>,
+    current: ArcSwapOption<Snapshot>,
+    /// The areas and types the server was started on; they never change while it runs.
+    reference: Arc<Reference>,
     /// Serialises installs, so that a newer revision is never replaced by an older one.
     writer: Mutex<()>,
     /// Age in months past which a listing's `last_verified` makes it stale.
@@ -237,7 +260,10 @@ pub struct AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("revision", &self.current.load().revision)
+            .field(
+                "revision",
+                &self.current.load().as_ref().map(|s| s.revision),
+            )
             .field("stale_months", &self.stale_months)
             .finish_non_exhaustive()
     }
@@ -256,12 +282,22 @@ impl AppState {
         revision: i64,
         stale_months: u32,
     ) -> Result<Self, SnapshotError> {
-        Ok(Self {
-            current: ArcSwap::from_pointee(Snapshot::build(dataset, revision, stale_months)?),
+        let reference = Arc::clone(dataset.reference());
+        let state = Self::starting(reference, stale_months);
+        state.install(Snapshot::build(dataset, revision, stale_months)?);
+        Ok(state)
+    }
+
+    /// State with no snapshot yet, for a server that answers while its first snapshot, of data on `reference`,
+    /// is built: until one is installed, [`AppState::snapshot`] is [`NotReady`].
+    pub fn starting(reference: Arc<Reference>, stale_months: u32) -> Self {
+        Self {
+            current: ArcSwapOption::empty(),
+            reference,
             writer: Mutex::new(()),
             stale_months,
             check: None,
-        })
+        }
     }
 
     /// The same state, checking every later dataset with `check` before building its snapshot.
@@ -272,10 +308,15 @@ impl AppState {
         }
     }
 
-    /// The current snapshot. Readers never wait: a replacement in progress does not block them, and a request
-    /// keeps the snapshot it started with to the end.
-    pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.current.load_full()
+    /// The current snapshot; [`NotReady`] before the first is installed. Readers never wait: a replacement in
+    /// progress does not block them, and a request keeps the snapshot it started with to the end.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, NotReady> {
+        self.current.load_full().ok_or(NotReady)
+    }
+
+    /// The areas and types the server was started on, known before its first snapshot is.
+    pub fn reference(&self) -> &Arc<Reference> {
+        &self.reference
     }
 
     /// Builds the snapshot of `dataset` at `revision` without installing it. CPU-bound: from a request handler
@@ -291,12 +332,13 @@ impl AppState {
     /// order never move the map backwards). Returns the snapshot now current.
     pub fn install(&self, snapshot: Snapshot) -> Arc<Snapshot> {
         let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let current = self.current.load_full();
-        if snapshot.revision < current.revision {
+        if let Some(current) = self.current.load_full()
+            && snapshot.revision < current.revision
+        {
             return current;
         }
         let snapshot = Arc::new(snapshot);
-        self.current.store(Arc::clone(&snapshot));
+        self.current.store(Some(Arc::clone(&snapshot)));
         tracing::info!(
             version = snapshot.version(),
             revision = snapshot.revision,

@@ -88,7 +88,7 @@ pub async fn create(
     let request: SubmissionRequest = json_body(&req, payload).await?;
     let store = store(&req)?;
     let key = idempotency_key(&req)?;
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let submitter = account.0.clone();
     let reference = std::sync::Arc::clone(snapshot.dataset().reference());
     let submitted =
@@ -146,7 +146,7 @@ pub async fn list(
         .map_err(|e| AppError::invalid("status", e.to_string()))?;
     let viewer = account.0.clone();
     let submissions = web::block(move || store.submissions(&viewer, status)).await??;
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let shown: Vec<_> = submissions
         .iter()
         .map(|s| {
@@ -192,7 +192,7 @@ pub async fn detail(
     let id = submission_id(&id)?;
     let viewer = account.0.clone();
     let review = web::block(move || store.review(&viewer, id)).await??;
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     Ok(HttpResponse::Ok().json(review_view(&review, account.0.reader(), snapshot.dataset())))
 }
 
@@ -221,7 +221,7 @@ async fn decide(
             comment,
             acknowledge_exact_position: decision.acknowledge_exact_position,
         };
-        let reference = decided_on.snapshot();
+        let reference = decided_on.snapshot()?;
         // The next snapshot is built inside the approval's transaction: if it cannot be, nothing is committed.
         let (submission, next) = store.approve_then(
             &reviewer,
@@ -246,7 +246,7 @@ async fn decide(
         &submission,
         account.0.reader(),
         View::SubmissionReview,
-        state.snapshot().dataset(),
+        state.snapshot()?.dataset(),
     )))
 }
 
@@ -326,7 +326,7 @@ pub async fn history(
             "no service with id `{listing}` has ever been listed"
         )));
     }
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let dataset = snapshot.dataset();
     let current = dataset
         .service_position(&listing)
