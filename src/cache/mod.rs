@@ -1,5 +1,5 @@
 //! The analysis cache: the [`Analysis`] of a dataset kept in the data directory as
-//! `<data-dir>/cache/analysis-<key>.json`, so that a restart on unchanged data need not analyse it again. The key
+//! `<data-dir>/cache/analysis-<key>.cbor`, so that a restart on unchanged data need not analyse it again. The key
 //! ([`AnalysisKey`]) is a hash of everything the analysis reads. Nothing here is a reason to stop: the caller
 //! treats a file that cannot be read, or does not fit its dataset, as a miss, and a failed write as a warning.
 
@@ -21,13 +21,13 @@ pub const CACHE_DIR: &str = "cache";
 /// listings of a moment ago restarts fast too.
 const KEEP: usize = 3;
 
-/// The file name of the entry for `key`; every entry matches `analysis-*.json`.
+/// The file name of the entry for `key`; every entry matches `analysis-*.cbor`.
 fn file_name(key: &AnalysisKey) -> String {
-    format!("analysis-{}.json", key.as_str())
+    format!("analysis-{}.cbor", key.as_str())
 }
 
 fn is_entry(name: &str) -> bool {
-    name.starts_with("analysis-") && name.ends_with(".json")
+    name.starts_with("analysis-") && name.ends_with(".cbor")
 }
 
 /// Why the cache could not be read or written. Each names the file.
@@ -51,7 +51,7 @@ pub enum CacheError {
     },
 }
 
-/// One file: the analysis with its format number and key, so that a file renamed or written by another format is
+/// One file (CBOR): the analysis with its format number and key, so that a file renamed or written by another format is
 /// recognised as such.
 #[derive(Serialize, Deserialize)]
 struct Entry<A> {
@@ -97,7 +97,7 @@ impl AnalysisCache {
             detail,
         };
         let entry: Entry<Analysis> =
-            serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+            ciborium::from_reader(bytes.as_slice()).map_err(|e| corrupt(e.to_string()))?;
         if entry.format != CACHE_FORMAT || entry.key != key.as_str() {
             return Err(corrupt(format!(
                 "format {} and key {}",
@@ -132,8 +132,11 @@ impl AnalysisCache {
             analysis,
         };
         let mut writer = BufWriter::new(temporary.as_file());
-        serde_json::to_writer(&mut writer, &entry)
-            .map_err(io::Error::from)
+        ciborium::into_writer(&entry, &mut writer)
+            .map_err(|e| match e {
+                ciborium::ser::Error::Io(e) => e,
+                ciborium::ser::Error::Value(e) => io::Error::other(e),
+            })
             .and_then(|()| writer.flush())
             .map_err(io_error(temporary.path()))?;
         drop(writer);
