@@ -119,7 +119,12 @@ impl AnalysisCache {
             let path = path.to_owned();
             move |source| CacheError::Io { path, source }
         };
-        fs::create_dir_all(&self.dir).map_err(io_error(&self.dir))?;
+        // Owner only, like the data directory around it; the entries themselves are created 0600.
+        let mut folder = fs::DirBuilder::new();
+        folder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+        folder.create(&self.dir).map_err(io_error(&self.dir))?;
         let path = self.path(key);
         let temporary = tempfile::Builder::new()
             .prefix(".analysis-")
