@@ -88,4 +88,7 @@ pub struct ServeConfig {
     pub workers: Option<usize>,
     /// Writes one account may make per minute.
     pub writes_per_minute: u32,
+    /// Test-only (`GAPMAP_TEST_ANALYSIS_DELAY_MS`): how long to hold back the first analysis when it is computed
+    /// rather than read from the cache, so that tests can watch a server that is not ready yet.
+    pub analysis_delay: Option<std::time::Duration>,
 }

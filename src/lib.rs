@@ -11,6 +11,7 @@ pub mod app;
 /// The offline boundary importer behind `gapmap import-boundaries`, run by hand to produce `boundaries/*.geojson`.
 /// Nothing at run time uses it: the server reads its output through [`load`].
 pub mod boundaries;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -314,7 +314,7 @@ async fn nearest_sites_with_distances_and_the_area_of_the_point() {
 #[tokio::test]
 async fn exports_are_downloads_with_sensible_names() {
     let server = spawn(&fixture_paths());
-    let version = server.state.snapshot().version().to_owned();
+    let version = server.state.snapshot().expect("ready").version().to_owned();
     let services = server.get("/api/export/services.csv").await.expect(200);
     assert_eq!(services.header("content-type"), "text/csv; charset=utf-8");
     assert_eq!(
@@ -345,7 +345,7 @@ async fn exports_are_downloads_with_sensible_names() {
         areas.body
     );
 
-    let code = server.state.snapshot().dataset().areas()[1]
+    let code = server.state.snapshot().expect("ready").dataset().areas()[1]
         .code
         .to_string();
     let one = server
@@ -473,7 +473,7 @@ async fn unknown_routes_methods_and_malformed_queries_get_json_errors() {
 #[tokio::test]
 async fn etag_is_the_dataset_version_and_if_none_match_gives_304() {
     let server = spawn(&fixture_paths());
-    let version = server.state.snapshot().version().to_owned();
+    let version = server.state.snapshot().expect("ready").version().to_owned();
     let etag = format!("W/\"{version}\"");
     for path in [
         "/api/areas",
@@ -770,7 +770,7 @@ async fn health_readiness_page_config_and_the_page_at_root() {
 #[tokio::test]
 async fn replacing_the_dataset_swaps_every_answer_and_the_etag() {
     let server = spawn(&fixture_paths());
-    let old = server.state.snapshot().version().to_owned();
+    let old = server.state.snapshot().expect("ready").version().to_owned();
     let before = server.get("/api/services").await.expect(200);
     assert_eq!(ids(&before.json()).len(), 5);
 

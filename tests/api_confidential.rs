@@ -22,7 +22,7 @@ struct Secret {
 }
 
 fn secrets(server: &TestServer) -> Vec<Secret> {
-    let snapshot = server.state.snapshot();
+    let snapshot = server.state.snapshot().expect("ready");
     let dataset = snapshot.dataset();
     dataset
         .services()
@@ -40,7 +40,7 @@ fn secrets(server: &TestServer) -> Vec<Secret> {
 
 /// Every URL worth asking, including nearest-site queries from each secret's true position.
 fn urls(server: &TestServer, secrets: &[Secret]) -> Vec<String> {
-    let snapshot = server.state.snapshot();
+    let snapshot = server.state.snapshot().expect("ready");
     let dataset = snapshot.dataset();
     let codes: Vec<String> = dataset.areas().iter().map(|a| a.code.to_string()).collect();
     let types: Vec<String> = dataset.types().iter().map(|t| t.id.clone()).collect();
@@ -170,7 +170,7 @@ fn check_nearest(url: &str, body: &Value, secrets: &[Secret], server: &TestServe
             .unwrap_or_else(|| panic!("{url}: no {key}"))
     };
     let from = Point::new(value("lon"), value("lat"));
-    let snapshot = server.state.snapshot();
+    let snapshot = server.state.snapshot().expect("ready");
     let dataset = snapshot.dataset();
     let features = body["features"]
         .as_array()

@@ -429,7 +429,7 @@ async fn confidentiality_is_a_rule_of_the_data() {
     for t in types.iter_mut().filter(|t| t.id == "isva") {
         t.location_policy = LocationPolicy::ConfidentialRequired;
     }
-    let before = env.server.state.snapshot();
+    let before = env.server.state.snapshot().expect("ready");
     let services = before.dataset().services().to_vec();
     let stricter = services
         .iter()

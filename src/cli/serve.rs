@@ -70,6 +70,16 @@ impl ServeArgs {
             static_dir: self.static_dir.clone(),
             workers: self.workers,
             writes_per_minute: self.writes_per_minute,
+            analysis_delay: test_analysis_delay(),
         }
     }
+}
+
+/// Test-only: `GAPMAP_TEST_ANALYSIS_DELAY_MS`, milliseconds to hold back a computed first analysis, so that the
+/// integration tests can see `/healthz` answer while `/readyz` is 503. Not a flag, and not for production.
+fn test_analysis_delay() -> Option<std::time::Duration> {
+    std::env::var("GAPMAP_TEST_ANALYSIS_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map(std::time::Duration::from_millis)
 }

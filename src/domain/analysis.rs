@@ -31,7 +31,7 @@ impl Default for AnalysisOptions {
 
 /// Coverage of one type in one area: every figure the README defines.
 // `ToSchema`: schema metadata for the API document, not HTTP.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
 pub struct AreaCoverage {
     /// The area's GSS code.
     pub code: GssCode,
@@ -67,7 +67,7 @@ pub struct AreaCoverage {
 }
 
 /// One type across all areas.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct TypeAnalysis {
     /// The service type id.
     #[serde(rename = "type")]
@@ -81,7 +81,7 @@ pub struct TypeAnalysis {
 }
 
 /// The analysis of a whole dataset, one entry per type in taxonomy order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Analysis {
     /// Per-type results.
     pub types: Vec<TypeAnalysis>,

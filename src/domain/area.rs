@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use geo::{InteriorPoint, MultiPolygon, Point};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
@@ -53,6 +53,14 @@ impl fmt::Display for GssCode {
 impl Serialize for GssCode {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)
+    }
+}
+
+/// Read back as [`GssCode::parse`] reads it, so a deserialised code is as valid as a parsed one.
+impl<'de> Deserialize<'de> for GssCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

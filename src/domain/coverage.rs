@@ -9,7 +9,7 @@ use super::{Dataset, ServiceType};
 
 /// An area's standing against its type's benchmark.
 // `ToSchema`: schema metadata for the API document, not HTTP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// No site of the type serves the area.

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 /// Summary statistics of one type's rates across all areas.
 // `ToSchema`: schema metadata for the API document, not HTTP.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
 pub struct Lottery {
     /// Areas with status `none` (nothing serves them).
     pub areas_none: usize,

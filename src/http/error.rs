@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::state::SnapshotError;
+use super::state::{NotReady, SnapshotError};
 use crate::store::{AuthError, StoreError};
 
 /// Why a request failed.
@@ -74,6 +74,9 @@ pub enum AppError {
     /// The server cannot answer yet (no data loaded).
     #[error("unavailable")]
     Unavailable(String),
+    /// The server has just started and its first analysis is not finished; sent with `Retry-After`.
+    #[error("not ready")]
+    NotReady(NotReady),
     /// A bug or an environment fault; the message is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -127,6 +130,15 @@ impl From<actix_web::error::BlockingError> for AppError {
     }
 }
 
+impl From<NotReady> for AppError {
+    fn from(error: NotReady) -> Self {
+        Self::NotReady(error)
+    }
+}
+
+/// Seconds a client is told to wait (`Retry-After`) before asking a server that is not ready yet again.
+pub const NOT_READY_RETRY_AFTER_SECS: u64 = 1;
+
 impl From<SnapshotError> for AppError {
     fn from(error: SnapshotError) -> Self {
         Self::Internal(error.to_string())
@@ -178,7 +190,7 @@ impl ResponseError for AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -228,6 +240,17 @@ impl ResponseError for AppError {
                     .json(ErrorBody {
                         error: self.to_string(),
                         detail: detail.clone(),
+                    });
+            }
+            Self::NotReady(why) => {
+                return HttpResponse::build(self.status_code())
+                    .insert_header((
+                        actix_web::http::header::RETRY_AFTER,
+                        NOT_READY_RETRY_AFTER_SECS,
+                    ))
+                    .json(ErrorBody {
+                        error: self.to_string(),
+                        detail: why.to_string(),
                     });
             }
             Self::InvalidParameter { detail, .. } | Self::MissingParameter { detail, .. } => {

@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: the [`App`] puts the dataset together, which is analysed and rendered once into a
 //! [`Snapshot`]; handlers only read the current snapshot ([`AppState`]), which a data change replaces whole.
+//! `gapmap serve` answers before its first snapshot is ready ([`startup`]), with 503 for what needs it.
 
 pub mod auth;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod page;
 pub mod params;
 pub mod reply;
 pub mod routes;
+pub mod startup;
 pub mod state;
 pub mod views;
 
@@ -29,11 +31,12 @@ use actix_web::{App as WebApp, HttpServer, http, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::app::{App, OpenError, StoreMode};
+use crate::cache::AnalysisCache;
 use crate::config::{DEFAULT_WATCH_INTERVAL_MS, SHUTDOWN_TIMEOUT_SECS, ServeConfig};
 pub use error::AppError;
 pub use limits::Limits;
 pub use routes::web::PageConfig;
-pub use state::{AppState, DatasetCheck, Snapshot, SnapshotError};
+pub use state::{AppState, DatasetCheck, NotReady, Snapshot, SnapshotError};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -183,18 +186,22 @@ pub fn serve(
 fn watch(app: Arc<App>, state: Weak<AppState>, interval: Duration) {
     std::thread::spawn(move || {
         while let Some(state) = state.upgrade() {
-            let seen = state.snapshot().revision();
+            // Before the first snapshot is installed there is nothing to compare with: wait for it.
+            let seen = state.snapshot().map(|s| s.revision());
             let newer = app
                 .store()
                 .and_then(|store| store.dataset_version().ok())
-                .is_some_and(|revision| revision > seen);
+                .is_some_and(|revision| seen.is_ok_and(|seen| revision > seen));
             if newer {
-                let rebuilt =
-                    app.dataset()
-                        .map_err(|e| e.to_string())
-                        .and_then(|(revision, dataset)| {
-                            state.replace(dataset, revision).map_err(|e| e.to_string())
-                        });
+                let rebuilt = app
+                    .dataset()
+                    .map_err(|e| e.to_string())
+                    .and_then(|(revision, dataset)| {
+                        state.replace(dataset, revision).map_err(|e| e.to_string())
+                    })
+                    .map(|installed| {
+                        startup::cache_in_background(app.config().data_dir.as_deref(), installed)
+                    });
                 if let Err(error) = rebuilt {
                     tracing::error!(%error, "the store changed but its listings cannot be served; keeping the last good ones");
                 }
@@ -205,7 +212,8 @@ fn watch(app: Arc<App>, state: Weak<AppState>, interval: Duration) {
     });
 }
 
-/// `gapmap serve`: loads the data, analyses it, and serves it until SIGTERM or SIGINT.
+/// `gapmap serve`: loads and checks the data, starts serving, analyses the data in the background (or reads the
+/// analysis from the cache), and serves until SIGTERM or SIGINT.
 pub fn run_server(config: &ServeConfig) -> Result<(), String> {
     logging::init_tracing();
     run(config).map_err(|e| e.to_string())
@@ -214,23 +222,29 @@ pub fn run_server(config: &ServeConfig) -> Result<(), String> {
 fn run(config: &ServeConfig) -> Result<(), ServeError> {
     let started = std::time::Instant::now();
     let app = Arc::new(App::open(&config.app, StoreMode::Serve)?);
+    // Loading and checking take a small part of the start (the analysis and rendering the rest), and a bad file
+    // must stop the start with its error rather than leave a server that is up but never ready: they come first.
     let (revision, dataset) = app.dataset()?;
-    let state = Arc::new(AppState::at_revision(
-        dataset,
-        revision,
-        config.app.stale_months,
-    )?);
-    let snapshot = state.snapshot();
     tracing::info!(
-        version = snapshot.version(),
         revision,
-        areas = snapshot.dataset().areas().len(),
-        services = snapshot.dataset().services().len(),
+        areas = dataset.areas().len(),
+        services = dataset.services().len(),
         listings = %app.listings_source(),
         elapsed_ms = started.elapsed().as_millis() as u64,
-        "dataset loaded and analysed"
+        "dataset loaded and checked"
     );
-    drop(snapshot);
+    let state = Arc::new(AppState::starting(
+        Arc::clone(dataset.reference()),
+        config.app.stale_months,
+    ));
+    let first = startup::FirstSnapshot {
+        dataset,
+        revision,
+        stale_months: config.app.stale_months,
+        cache: config.app.data_dir.as_deref().map(AnalysisCache::new),
+        delay: config.analysis_delay,
+        started,
+    };
     let listener = TcpListener::bind(&config.bind).map_err(|source| ServeError::Io {
         context: format!("cannot listen on {}", config.bind),
         source,
@@ -256,9 +270,24 @@ fn run(config: &ServeConfig) -> Result<(), ServeError> {
         move |source| ServeError::Io { context, source }
     };
     actix_web::rt::System::new().block_on(async move {
-        serve(listener, state, settings)
-            .map_err(io("cannot start the server"))?
+        let server =
+            serve(listener, Arc::clone(&state), settings).map_err(io("cannot start the server"))?;
+        let handle = server.handle();
+        let (failed, failure) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            if let Err(error) = startup::install_first(&state, first) {
+                tracing::error!(%error, "the data cannot be served; stopping");
+                let _ = failed.send(error);
+                // The stop is sent when called; its future only waits for it to complete.
+                drop(handle.stop(false));
+            }
+        });
+        server
             .await
-            .map_err(io("the server stopped with an error"))
+            .map_err(io("the server stopped with an error"))?;
+        match failure.try_recv() {
+            Ok(error) => Err(ServeError::Snapshot(error)),
+            Err(_) => Ok(()),
+        }
     })
 }

@@ -1,10 +1,11 @@
 //! What the server shares between requests: one immutable [`Snapshot`] per dataset revision — the published
 //! dataset, its analysis, and the bodies of every answer that takes no free-form input, rendered once — behind an
-//! [`ArcSwap`] that readers load without waiting and writers swap whole.
+//! [`ArcSwapOption`] that readers load without waiting and writers swap whole. Until the first snapshot is
+//! installed there is none, and every reader gets [`NotReady`].
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use arc_swap::ArcSwap;
+use arc_swap::ArcSwapOption;
 
 use super::reply::Body;
 use super::views::areas;
@@ -12,7 +13,9 @@ use super::views::sites::{self, SiteFilter};
 use super::views::{Shapes, Source};
 use crate::domain::analysis::reanalyse;
 use crate::domain::gaps::DEFAULT_GAP_STATUSES;
-use crate::domain::{Analysis, AnalysisOptions, DEFAULT_STALE_MONTHS, Dataset, Published, analyse};
+use crate::domain::{
+    Analysis, AnalysisOptions, DEFAULT_STALE_MONTHS, Dataset, Published, Reference, analyse,
+};
 use crate::export;
 
 /// Why a snapshot could not be built: a bug (rendering in memory does not fail on valid data), or a failure a
@@ -35,6 +38,11 @@ pub enum SnapshotError {
     #[error("no stored answer for that {0}")]
     Missing(&'static str),
 }
+
+/// No snapshot is installed yet: the server has just started and the data is still being analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the data is still being analysed; try again in a moment")]
+pub struct NotReady;
 
 /// A body rendered on first use and kept for the snapshot's life, so that building a snapshot (on every approval)
 /// renders nothing that no one asks for.
@@ -127,12 +135,15 @@ impl Snapshot {
             &dataset,
             &AnalysisOptions::default(),
         );
-        let published = Published::new(dataset, chrono::Utc::now().date_naive(), stale_months);
+        let today = chrono::Utc::now().date_naive();
+        let published = Published::after(&previous.published, dataset, today, stale_months);
         let shapes = Shapes::after(&previous.shapes, &previous.published, &published)?;
         Ok(Self::assemble(published, analysis, shapes, revision))
     }
 
-    /// The snapshot of `dataset` with its `analysis` already done. Bodies are rendered on first use.
+    /// The snapshot of `dataset` (read at store revision `revision`) with `analysis`, which must be its analysis
+    /// with the default options (as [`Snapshot::build`] computes it, or as read back from the analysis cache).
+    /// Bodies are rendered on first use.
     pub fn from_analysis(
         dataset: Dataset,
         analysis: Analysis,
@@ -308,9 +319,12 @@ impl Snapshot {
 /// make a rebuild fail and show that nothing is committed.
 pub type DatasetCheck = Arc<dyn Fn(&Dataset) -> Result<(), String> + Send + Sync>;
 
-/// The server's shared state: the current snapshot, swapped whole when the data changes.
+/// The server's shared state: the current snapshot, swapped whole when the data changes (none until the first is
+/// installed).
 pub struct AppState {
-    current: ArcSwap<Snapshot>,
+    current: ArcSwapOption<Snapshot>,
+    /// The areas and types the server was started on; they never change while it runs.
+    reference: Arc<Reference>,
     /// Serialises installs, so that a newer revision is never replaced by an older one.
     writer: Mutex<()>,
     /// Age in months past which a listing's `last_verified` makes it stale.
@@ -321,7 +335,10 @@ pub struct AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("revision", &self.current.load().revision)
+            .field(
+                "revision",
+                &self.current.load().as_ref().map(|s| s.revision),
+            )
             .field("stale_months", &self.stale_months)
             .finish_non_exhaustive()
     }
@@ -340,12 +357,22 @@ impl AppState {
         revision: i64,
         stale_months: u32,
     ) -> Result<Self, SnapshotError> {
-        Ok(Self {
-            current: ArcSwap::from_pointee(Snapshot::build(dataset, revision, stale_months)?),
+        let reference = Arc::clone(dataset.reference());
+        let state = Self::starting(reference, stale_months);
+        state.install(Snapshot::build(dataset, revision, stale_months)?);
+        Ok(state)
+    }
+
+    /// State with no snapshot yet, for a server that answers while its first snapshot, of data on `reference`,
+    /// is built: until one is installed, [`AppState::snapshot`] is [`NotReady`].
+    pub fn starting(reference: Arc<Reference>, stale_months: u32) -> Self {
+        Self {
+            current: ArcSwapOption::empty(),
+            reference,
             writer: Mutex::new(()),
             stale_months,
             check: None,
-        })
+        }
     }
 
     /// The same state, checking every later dataset with `check` before building its snapshot.
@@ -356,10 +383,15 @@ impl AppState {
         }
     }
 
-    /// The current snapshot. Readers never wait: a replacement in progress does not block them, and a request
-    /// keeps the snapshot it started with to the end.
-    pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.current.load_full()
+    /// The current snapshot; [`NotReady`] before the first is installed. Readers never wait: a replacement in
+    /// progress does not block them, and a request keeps the snapshot it started with to the end.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, NotReady> {
+        self.current.load_full().ok_or(NotReady)
+    }
+
+    /// The areas and types the server was started on, known before its first snapshot is.
+    pub fn reference(&self) -> &Arc<Reference> {
+        &self.reference
     }
 
     /// Builds the snapshot of `dataset` at `revision` without installing it. CPU-bound: from a request handler
@@ -368,19 +400,23 @@ impl AppState {
         if let Some(check) = &self.check {
             check(&dataset).map_err(SnapshotError::Refused)?;
         }
-        Snapshot::after(&self.snapshot(), dataset, revision, self.stale_months)
+        match self.snapshot() {
+            Ok(current) => Snapshot::after(&current, dataset, revision, self.stale_months),
+            Err(NotReady) => Snapshot::build(dataset, revision, self.stale_months),
+        }
     }
 
     /// Makes `snapshot` current unless a snapshot of a later revision already is (two writers that finish out of
     /// order never move the map backwards). Returns the snapshot now current.
     pub fn install(&self, snapshot: Snapshot) -> Arc<Snapshot> {
         let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let current = self.current.load_full();
-        if snapshot.revision < current.revision {
+        if let Some(current) = self.current.load_full()
+            && snapshot.revision < current.revision
+        {
             return current;
         }
         let snapshot = Arc::new(snapshot);
-        self.current.store(Arc::clone(&snapshot));
+        self.current.store(Some(Arc::clone(&snapshot)));
         let warming = Arc::clone(&snapshot);
         std::thread::spawn(move || warming.warm());
         tracing::info!(

@@ -38,7 +38,7 @@ pub fn sample_grid(
 
 /// Distances from an area's sample points to the nearest site of one type.
 // `ToSchema`: schema metadata for the API document, not HTTP.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, ToSchema)]
 pub struct Access {
     /// Mean geodesic distance in kilometres from a sample point to its nearest site.
     pub mean_km: f64,

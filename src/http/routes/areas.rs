@@ -29,7 +29,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<TypeQuery>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let t = params::service_type(&snapshot, &query.service_type)?;
     stored(&snapshot, snapshot.areas_body(t), GEO_JSON)
 }
@@ -51,7 +51,7 @@ pub async fn detail(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let area = snapshot
         .dataset()
         .area_position(code.trim())

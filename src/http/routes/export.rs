@@ -28,7 +28,7 @@ fn file_name(snapshot: &Snapshot, stem: &str, extension: &str) -> String {
     )
 )]
 pub async fn services_csv(state: web::Data<AppState>) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     Ok(stored(&snapshot, snapshot.services_csv(), CSV)?
         .download(file_name(&snapshot, "services", "csv")))
 }
@@ -51,7 +51,7 @@ pub async fn areas_csv(
     state: web::Data<AppState>,
     query: web::Query<AreaExportQuery>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let Some(area) = params::area(&snapshot, &query.area)? else {
         return Ok(stored(&snapshot, snapshot.areas_csv(), CSV)?
             .download(file_name(&snapshot, "areas", "csv")));
@@ -87,7 +87,7 @@ pub async fn areas_csv(
     )
 )]
 pub async fn services_geojson(state: web::Data<AppState>) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     Ok(stored(&snapshot, snapshot.services_geojson(), GEO_JSON)?
         .download(file_name(&snapshot, "services", "geojson")))
 }

@@ -29,7 +29,7 @@ pub async fn gaps(
     state: web::Data<AppState>,
     query: web::Query<GapsQuery>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let t = params::service_type(&snapshot, &query.service_type)?;
     let statuses = params::statuses(&query.status, &DEFAULT_GAP_STATUSES)?;
     if statuses == DEFAULT_GAP_STATUSES {
@@ -59,7 +59,7 @@ pub async fn lottery(
     state: web::Data<AppState>,
     query: web::Query<TypeQuery>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let t = params::service_type(&snapshot, &query.service_type)?;
     stored(&snapshot, snapshot.lottery_body(t), JSON)
 }

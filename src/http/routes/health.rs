@@ -1,4 +1,4 @@
-//! `/healthz` (the process answers) and `/readyz` (a dataset is loaded and analysed).
+//! `/healthz` (the process answers, from the moment it starts) and `/readyz` (a dataset is loaded and analysed).
 
 use actix_web::web;
 use serde::Serialize;
@@ -42,10 +42,10 @@ pub async fn healthz() -> Result<Reply, AppError> {
 #[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Readiness),
-        (status = 503, description = "No areas loaded", body = ErrorBody),
+        (status = 503, description = "No areas loaded, or the data is still being analysed after a start (with `Retry-After`)", body = ErrorBody),
     ))]
 pub async fn readyz(state: web::Data<AppState>) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let dataset = snapshot.dataset();
     if dataset.areas().is_empty() {
         return Err(AppError::Unavailable("no areas are loaded".into()));

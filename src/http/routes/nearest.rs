@@ -30,7 +30,7 @@ pub async fn nearest(
     state: web::Data<AppState>,
     query: web::Query<NearestQuery>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let from = query.point()?;
     let k = query.k()?;
     let t = params::service_type(&snapshot, &query.service_type)?;

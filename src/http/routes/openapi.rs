@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as Document;
 
-use crate::domain::Dataset;
+use crate::domain::Reference;
 use crate::http::error::AppError;
 use crate::http::reply::{Body, JSON, Reply};
 use crate::http::state::AppState;
@@ -16,8 +16,13 @@ use crate::http::state::AppState;
 #[utoipa::path(get, path = "/api/openapi.json", operation_id = "openapi", tag = "operations",
     responses((status = 200, description = "OpenAPI 3.1 document", body = Object)))]
 pub async fn document(state: web::Data<AppState>) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
-    let bytes = document_for(snapshot.dataset())
+    // Answered while the first analysis runs too: the areas and types are known from the start.
+    let snapshot = state.snapshot().ok();
+    let listing = snapshot
+        .as_ref()
+        .and_then(|s| s.dataset().services().first())
+        .map(|s| s.id.as_str());
+    let bytes = document_for(state.reference(), listing)
         .and_then(|document| serde_json::to_vec(&document))
         .map_err(|e| AppError::Internal(format!("cannot render the OpenAPI document: {e}")))?;
     Ok(Reply::unversioned(Body::once(bytes), JSON))
@@ -64,16 +69,22 @@ impl utoipa::Modify for BearerScheme {
     }
 }
 
-/// The OpenAPI document of a server serving `dataset`: [`whole_document`] with the values its query parameters accept —
-/// the type ids for `type`, the GSS codes for `area` — as enums (an empty value counts as absent, so `""` is one
-/// of them), and an area's code and a listing's id as the examples of the path parameters. Areas and types never
-/// change while a server runs, so neither do the enums.
-pub fn document_for(dataset: &Dataset) -> Result<Value, serde_json::Error> {
+/// The OpenAPI document of a server serving data on `reference`: [`whole_document`] with the values its query
+/// parameters accept — the type ids for `type`, the GSS codes for `area` — as enums (an empty value counts as absent,
+/// so `""` is one of them), and an area's code and `listing` (a listing's id, once the listings are served) as the
+/// examples of the path parameters. Areas and types never change while a server runs, so neither do the enums.
+pub fn document_for(
+    reference: &Reference,
+    listing: Option<&str>,
+) -> Result<Value, serde_json::Error> {
     let mut document = serde_json::to_value(whole_document())?;
-    let types: Vec<&str> = dataset.types().iter().map(|t| t.id.as_str()).collect();
-    let codes: Vec<String> = dataset.areas().iter().map(|a| a.code.to_string()).collect();
+    let types: Vec<&str> = reference.types().iter().map(|t| t.id.as_str()).collect();
+    let codes: Vec<String> = reference
+        .areas()
+        .iter()
+        .map(|a| a.code.to_string())
+        .collect();
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let listing = dataset.services().first().map(|s| s.id.as_str());
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return Ok(document);
     };
@@ -94,14 +105,48 @@ pub fn document_for(dataset: &Dataset) -> Result<Value, serde_json::Error> {
                     parameter["schema"] = json!({ "type": "string", "enum": values });
                 }
                 (Some("path"), "code") => parameter["example"] = json!(codes.first()),
-                (Some("path"), "id") if path.starts_with("/api/services/") => {
+                (Some("path"), "id") if path.starts_with("/api/services/") && listing.is_some() => {
                     parameter["example"] = json!(listing);
                 }
                 _ => {}
             }
         }
     }
+    document_not_ready(paths);
     Ok(document)
+}
+
+/// The paths that answer from the moment the server starts, before its first analysis is ready (`/readyz`
+/// documents its own 503).
+const ANSWERED_WHILE_STARTING: &[&str] = &[
+    "/api/openapi.json",
+    "/api/config",
+    "/api/listing-fields",
+    "/healthz",
+    "/readyz",
+];
+
+/// Adds to every other operation the 503 it answers while the server's first analysis runs.
+fn document_not_ready(paths: &mut serde_json::Map<String, Value>) {
+    let not_ready = json!({
+        "description": "Not ready: the server has just started and is still analysing the data",
+        "headers": { "Retry-After": {
+            "description": "Seconds to wait before asking again",
+            "schema": { "type": "integer" },
+        }},
+        "content": { "application/json": {
+            "schema": { "$ref": "#/components/schemas/ErrorBody" },
+        }},
+    });
+    let operations = paths
+        .iter_mut()
+        .filter(|(path, _)| !ANSWERED_WHILE_STARTING.contains(&path.as_str()))
+        .filter_map(|(_, item)| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("responses")?.as_object_mut());
+    for responses in operations {
+        responses.entry("503").or_insert_with(|| not_ready.clone());
+    }
 }
 
 /// The whole OpenAPI document.

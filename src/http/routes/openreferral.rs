@@ -91,7 +91,7 @@ fn records(snapshot: &Snapshot) -> Value {
     )
 )]
 pub async fn openreferral(state: web::Data<AppState>) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let body = serde_json::to_vec(&records(&snapshot));
     computed(&snapshot, body, JSON)
 }

@@ -29,7 +29,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ServicesQuery>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let filter = SiteFilter {
         service_type: params::service_type(&snapshot, &query.service_type)?,
         serving: params::area(&snapshot, &query.area)?,
@@ -63,7 +63,7 @@ pub async fn list(
     )
 )]
 pub async fn detail(state: web::Data<AppState>, id: web::Path<String>) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let site = snapshot
         .dataset()
         .service_position(id.trim())

@@ -88,7 +88,7 @@ pub async fn create(
     let request: SubmissionRequest = json_body(&req, payload).await?;
     let store = store(&req)?;
     let key = idempotency_key(&req)?;
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let submitter = account.0.clone();
     let reference = std::sync::Arc::clone(snapshot.dataset().reference());
     let submitted =
@@ -146,7 +146,7 @@ pub async fn list(
         .map_err(|e| AppError::invalid("status", e.to_string()))?;
     let viewer = account.0.clone();
     let submissions = web::block(move || store.submissions(&viewer, status)).await??;
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let shown: Vec<_> = submissions
         .iter()
         .map(|s| {
@@ -192,7 +192,7 @@ pub async fn detail(
     let id = submission_id(&id)?;
     let viewer = account.0.clone();
     let review = web::block(move || store.review(&viewer, id)).await??;
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     Ok(HttpResponse::Ok().json(review_view(&review, account.0.reader(), snapshot.dataset())))
 }
 
@@ -222,7 +222,7 @@ async fn decide(
             comment,
             acknowledge_exact_position: decision.acknowledge_exact_position,
         };
-        let reference = decided_on.snapshot();
+        let reference = decided_on.snapshot()?;
         // The next snapshot is built inside the approval's transaction: if it cannot be, nothing is committed.
         let (submission, next) = store.approve_then(
             &reviewer,
@@ -239,7 +239,8 @@ async fn decide(
                     .map_err(|e| e.to_string())
             },
         )?;
-        decided_on.install(next);
+        let installed = decided_on.install(next);
+        crate::http::startup::cache_in_background(app.config().data_dir.as_deref(), installed);
         Ok(submission)
     })
     .await??;
@@ -253,7 +254,7 @@ async fn decide(
         &submission,
         account.0.reader(),
         View::SubmissionReview,
-        state.snapshot().dataset(),
+        state.snapshot()?.dataset(),
     )))
 }
 
@@ -333,7 +334,7 @@ pub async fn history(
             "no service with id `{listing}` has ever been listed"
         )));
     }
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     let dataset = snapshot.dataset();
     let current = dataset
         .service_position(&listing)

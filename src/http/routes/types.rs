@@ -21,6 +21,6 @@ use crate::http::views::areas::{TypeEntry, Types};
     )
 )]
 pub async fn types(state: web::Data<AppState>) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot();
+    let snapshot = state.snapshot()?;
     stored(&snapshot, snapshot.types_body(), JSON)
 }
