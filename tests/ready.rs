@@ -27,6 +27,7 @@ fn free_port() -> u16 {
 struct Data {
     dir: PathBuf,
     population: PathBuf,
+    types: PathBuf,
 }
 
 /// A running `gapmap serve`, its log going to a file; killed when dropped.
@@ -57,7 +58,7 @@ fn start(data: &Data, log: &str, services: Option<&Path>) -> Server {
         .arg("--population")
         .arg(&data.population)
         .arg("--types")
-        .arg(fixture("types.csv"))
+        .arg(&data.types)
         .args(services.iter().flat_map(|s| [Path::new("--services"), s]))
         .env("GAPMAP_TEST_ANALYSIS_DELAY_MS", DELAY_MS.to_string())
         .env("RUST_LOG", "info")
@@ -167,6 +168,7 @@ async fn healthz_answers_at_once_and_data_answers_wait_for_the_analysis() {
     let data = Data {
         dir: temp.path().to_owned(),
         population: fixture("population.csv"),
+        types: fixture("types.csv"),
     };
     let services = fixture("services.csv");
     let mut server = start(&data, "first.log", Some(&services));
@@ -285,6 +287,7 @@ async fn a_changed_listing_or_population_misses_the_cache() {
     let mut data = Data {
         dir: temp.path().to_owned(),
         population: fixture("population.csv"),
+        types: fixture("types.csv"),
     };
     let services = fixture("services.csv");
     let mut server = start(&data, "first.log", Some(&services));
@@ -357,6 +360,7 @@ fn a_bad_data_file_still_stops_the_start_before_it_serves() {
     let data = Data {
         dir: temp.path().to_owned(),
         population,
+        types: fixture("types.csv"),
     };
     let services = fixture("services.csv");
     let mut server = start(&data, "bad.log", Some(&services));
@@ -386,6 +390,7 @@ async fn a_change_picked_up_while_serving_is_cached_for_the_next_start() {
     let data = Data {
         dir: temp.path().to_owned(),
         population: fixture("population.csv"),
+        types: fixture("types.csv"),
     };
     let services = fixture("services.csv");
     let mut server = start(&data, "first.log", Some(&services));
@@ -440,4 +445,40 @@ async fn a_change_picked_up_while_serving_is_cached_for_the_next_start() {
         "the analysis cached after the change is used"
     );
     assert_eq!((areas.etag, areas.body), (live.etag, live.body));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_that_no_longer_fit_the_data_stop_the_server_after_it_answered() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let mut data = Data {
+        dir: temp.path().to_owned(),
+        population: fixture("population.csv"),
+        types: fixture("types.csv"),
+    };
+    let mut server = start(&data, "first.log", Some(&fixture("services.csv")));
+    server.ready().await;
+    drop(server);
+
+    // The taxonomy loses `isva`, which a stored listing has: the reference still loads, the listings do not.
+    let types = temp.path().join("types.csv");
+    let csv = std::fs::read_to_string(fixture("types.csv")).expect("fixture");
+    let kept: Vec<&str> = csv.lines().filter(|l| !l.starts_with("isva,")).collect();
+    std::fs::write(&types, kept.join("\n")).expect("write");
+    data.types = types;
+    let mut server = start(&data, "second.log", None);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "a server kept serving listings that do not fit: {}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(!exit.success(), "the start fails");
+    let log = server.log();
+    assert!(log.contains("isva") && !log.contains(": ready "), "{log}");
 }

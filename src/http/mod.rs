@@ -212,8 +212,8 @@ fn watch(app: Arc<App>, state: Weak<AppState>, interval: Duration) {
     });
 }
 
-/// `gapmap serve`: loads and checks the data, starts serving, analyses the data in the background (or reads the
-/// analysis from the cache), and serves until SIGTERM or SIGINT.
+/// `gapmap serve`: loads and checks the reference data, starts serving, reads the listings and analyses them in the
+/// background (or reads the analysis from the cache), and serves until SIGTERM or SIGINT.
 pub fn run_server(config: &ServeConfig) -> Result<(), String> {
     logging::init_tracing();
     run(config).map_err(|e| e.to_string())
@@ -221,29 +221,38 @@ pub fn run_server(config: &ServeConfig) -> Result<(), String> {
 
 fn run(config: &ServeConfig) -> Result<(), ServeError> {
     let started = std::time::Instant::now();
+    // The reference files are read and checked, and the store opened (and seeded from `--services` when empty),
+    // before the port is bound: a bad boundary or population file stops the start with its error. Reading and
+    // linking the listings, the analysis and the first answers then run in the background while `/healthz`
+    // answers; if they fail, the server stops and the start fails with their error.
     let app = Arc::new(App::open(&config.app, StoreMode::Serve)?);
-    // Loading and checking take a small part of the start (the analysis and rendering the rest), and a bad file
-    // must stop the start with its error rather than leave a server that is up but never ready: they come first.
-    let (revision, dataset) = app.dataset()?;
-    tracing::info!(
-        revision,
-        areas = dataset.areas().len(),
-        services = dataset.services().len(),
-        listings = %app.listings_source(),
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "dataset loaded and checked"
-    );
     let state = Arc::new(AppState::starting(
-        Arc::clone(dataset.reference()),
+        Arc::clone(app.reference()),
         config.app.stale_months,
     ));
-    let first = startup::FirstSnapshot {
-        dataset,
-        revision,
-        stale_months: config.app.stale_months,
-        cache: config.app.data_dir.as_deref().map(AnalysisCache::new),
-        delay: config.analysis_delay,
-        started,
+    let first_app = Arc::clone(&app);
+    let stale_months = config.app.stale_months;
+    let cache = config.app.data_dir.as_deref().map(AnalysisCache::new);
+    let delay = config.analysis_delay;
+    let build_first = move |state: &AppState| -> Result<(), ServeError> {
+        let (revision, dataset) = first_app.dataset()?;
+        tracing::info!(
+            revision,
+            areas = dataset.areas().len(),
+            services = dataset.services().len(),
+            listings = %first_app.listings_source(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "dataset loaded and checked"
+        );
+        let first = startup::FirstSnapshot {
+            dataset,
+            revision,
+            stale_months,
+            cache,
+            delay,
+            started,
+        };
+        Ok(startup::install_first(state, first)?)
     };
     let listener = TcpListener::bind(&config.bind).map_err(|source| ServeError::Io {
         context: format!("cannot listen on {}", config.bind),
@@ -275,7 +284,7 @@ fn run(config: &ServeConfig) -> Result<(), ServeError> {
         let handle = server.handle();
         let (failed, failure) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            if let Err(error) = startup::install_first(&state, first) {
+            if let Err(error) = build_first(&state) {
                 tracing::error!(%error, "the data cannot be served; stopping");
                 let _ = failed.send(error);
                 // The stop is sent when called; its future only waits for it to complete.
@@ -286,7 +295,7 @@ fn run(config: &ServeConfig) -> Result<(), ServeError> {
             .await
             .map_err(io("the server stopped with an error"))?;
         match failure.try_recv() {
-            Ok(error) => Err(ServeError::Snapshot(error)),
+            Ok(error) => Err(error),
             Err(_) => Ok(()),
         }
     })
