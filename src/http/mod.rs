@@ -104,9 +104,6 @@ fn cors(origins: &[String]) -> Cors {
     }
 }
 
-/// Per-connection HTTP/1 write buffer kept between answers, bytes.
-const H1_WRITE_BUFFER_BYTES: usize = 256 * 1024;
-
 /// Builds the server on `listener` with every route and middleware: request tracing, CORS (when configured),
 /// compression, JSON errors for malformed queries and unknown routes. Await the returned [`Server`] to run it; it
 /// stops gracefully on SIGTERM or SIGINT, finishing requests in flight.
@@ -170,11 +167,7 @@ pub fn serve(
             .configure(|cfg| routes::web::web_routes(cfg, static_dir.as_deref()))
             .default_service(web::to(routes::not_found))
     })
-    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
-    // Keep each connection's write buffer between answers up to the size of the largest stored answers (the map
-    // layer is about 200 KB for London): with the default (32 KiB) it is freed after every large answer and grown
-    // again for the next. At most this much per connection that has received a large answer.
-    .h1_write_buffer_size(H1_WRITE_BUFFER_BYTES);
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
     if let Some(workers) = settings.workers {
         server = server.workers(workers);
     }

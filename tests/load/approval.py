@@ -15,6 +15,7 @@ Usage: tests/load/approval.py [--boundaries F --population F --types F --service
 import argparse
 import csv
 import json
+import shutil
 import os
 import socket
 import statistics
@@ -127,6 +128,7 @@ def main():
     finally:
         server.terminate()
         server.wait()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
