@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let answered = match route {
         "areas" | "lottery" => query_of::<TypeQuery>(query).and_then(|q| {
             let t = params::service_type(snapshot, &q.service_type)?;
-            assert!(snapshot.areas_body(t).is_some() && snapshot.lottery_body(t).is_some());
+            assert!(snapshot.areas_body(t).is_ok() && snapshot.lottery_body(t).is_ok());
             Ok(())
         }),
         "gaps" => query_of::<GapsQuery>(query).and_then(|q| {
