@@ -44,6 +44,10 @@ pub struct PrivateRootSpan;
 
 impl RootSpanBuilder for PrivateRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
+        // With request logging filtered out (RUST_LOG=warn), nothing of the request is formatted.
+        if !tracing::enabled!(target: module_path!(), tracing::Level::INFO) {
+            return Span::none();
+        }
         let route = request.match_pattern().unwrap_or_else(|| "default".into());
         let request_id = request
             .extensions()
@@ -63,6 +67,9 @@ impl RootSpanBuilder for PrivateRootSpan {
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
+        if span.is_disabled() {
+            return;
+        }
         let (status, error): (StatusCode, Option<String>) = match outcome {
             Ok(response) => (
                 response.status(),
