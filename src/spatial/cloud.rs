@@ -117,12 +117,7 @@ mod tests {
     #[test]
     fn candidates_include_the_nearest_site_of_every_point_in_reach() {
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = || crate::spatial::test_uniform(&mut seed);
         let sites: Vec<(usize, Point<f64>)> = (0..300)
             .map(|i| (i, Point::new(-2.0 + 2.0 * next(), 52.0 + 1.5 * next())))
             .collect();

@@ -110,13 +110,7 @@ mod tests {
     use crate::spatial::geodesic_km;
     use geo::{Destination, Geodesic};
 
-    /// Deterministic xorshift in [0, 1).
-    fn uniform(seed: &mut u64) -> f64 {
-        *seed ^= *seed << 13;
-        *seed ^= *seed >> 7;
-        *seed ^= *seed << 17;
-        (*seed >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::spatial::test_uniform as uniform;
 
     /// Random pairs across Great Britain at distances spread evenly in log scale from 10 m to `max_m`, in every
     /// direction: the worst relative error of the fast distance against Karney.

@@ -140,6 +140,15 @@ impl SiteIndex {
     }
 }
 
+/// A deterministic xorshift step, uniform in [0, 1): the same scatter of test points on every run.
+#[cfg(test)]
+pub(crate) fn test_uniform(seed: &mut u64) -> f64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    (*seed >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// Mean Earth radius (IUGG), in kilometres: turns chord lengths into great-circle distances.
 const MEAN_EARTH_RADIUS_KM: f64 = 6371.0088;
 
@@ -208,12 +217,7 @@ mod tests {
     fn nearest_agrees_with_a_brute_force_geodesic_search() {
         // Deterministic scatter from southern England to Scotland, where sphere and ellipsoid disagree most.
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = || test_uniform(&mut seed);
         let sites: Vec<(usize, Point<f64>)> = (0..400)
             .map(|i| (i, Point::new(-5.0 + 7.0 * next(), 50.0 + 8.0 * next())))
             .collect();

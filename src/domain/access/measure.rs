@@ -79,7 +79,7 @@ impl<'g> GridFrame<'g> {
                 let mut one = Candidates::default();
                 sites.candidates(&position, 0.0, &mut one);
                 let radius = Parallel::at(point.y()).radius_m;
-                let km = nearest_km(*point, &position, radius, &one, catchment_km);
+                let km = nearest_km(|| *point, &position, radius, &one, catchment_km);
                 scratch.distances.push(km);
             }
             SampleGrid::Cells(cells) => self.measure_cells(cells, sites, catchment_km, scratch),
@@ -145,15 +145,13 @@ impl<'g> GridFrame<'g> {
             .sqrt();
         sites.candidates(&centre, reach, &mut scratch.candidates);
         for &(position, row, col) in &scratch.block {
-            let radius = self.parallels[row].radius_m;
-            let chord_squared = scratch.candidates.nearest_chord_squared(&position);
-            let km = arc_from_chord(chord_squared.sqrt(), radius) / 1000.0;
-            let km = if needs_exact(km, catchment_km) {
-                let point = Point::new(cells.lon(col), cells.lat(row));
-                exact_nearest_km(point, &position, chord_squared, &scratch.candidates)
-            } else {
-                km
-            };
+            let km = nearest_km(
+                || Point::new(cells.lon(col), cells.lat(row)),
+                &position,
+                self.parallels[row].radius_m,
+                &scratch.candidates,
+                catchment_km,
+            );
             scratch.distances.push(km);
         }
     }
@@ -166,9 +164,10 @@ fn needs_exact(km: f64, catchment_km: f64) -> bool {
     km > FAST_DISTANCE_MAX_KM || (km - catchment_km).abs() <= CATCHMENT_MARGIN * catchment_km
 }
 
-/// The distance from `point` to its nearest candidate: fast, or exact where [`needs_exact`] says so.
+/// The distance from the point at `position` to its nearest candidate: fast, or exact where [`needs_exact`] says
+/// so (only then is `point` asked for its longitude and latitude).
 fn nearest_km(
-    point: Point<f64>,
+    point: impl FnOnce() -> Point<f64>,
     position: &Ecef,
     radius_m: f64,
     candidates: &Candidates,
@@ -177,7 +176,7 @@ fn nearest_km(
     let chord_squared = candidates.nearest_chord_squared(position);
     let km = arc_from_chord(chord_squared.sqrt(), radius_m) / 1000.0;
     if needs_exact(km, catchment_km) {
-        exact_nearest_km(point, position, chord_squared, candidates)
+        exact_nearest_km(point(), position, chord_squared, candidates)
     } else {
         km
     }
@@ -223,12 +222,7 @@ mod tests {
     use crate::domain::access::exact_access;
     use crate::spatial::SiteIndex;
 
-    fn uniform(seed: &mut u64) -> f64 {
-        *seed ^= *seed << 13;
-        *seed ^= *seed >> 7;
-        *seed ^= *seed << 17;
-        (*seed >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::spatial::test_uniform as uniform;
 
     /// Checks the fast figures against the exact definition: the same sample points, the same share within the
     /// catchment, and distances within the fast distance's bound.

@@ -166,12 +166,7 @@ fn row_of_areas() -> Dataset {
         })
         .collect();
     let mut seed = 0x1234_5678u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = move || crate::spatial::test_uniform(&mut seed);
     let sites = (0..30)
         .map(|i| {
             let at = (0.001 + 0.118 * next(), 0.001 + 0.008 * next());
