@@ -2,8 +2,10 @@
 //! mid-stream. Every submission it acknowledged with 201 must be in the database afterwards, and the file must
 //! pass SQLite's integrity check.
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{api_fixture as fixture, free_port};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,19 +15,6 @@ use serde_json::{Value, json};
 const WRITERS: usize = 4;
 /// How long submissions stream in before the kill.
 const STREAM_FOR: Duration = Duration::from_secs(3);
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/api")
-        .join(name)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
 
 /// `gapmap <args>` with the fixture data and `data_dir`.
 fn gapmap(args: &[&str], data_dir: &Path) -> Command {

@@ -2,26 +2,15 @@
 //! with 503 until the first analysis is done. The analysis of unchanged data is read back from the data
 //! directory's cache, and any change to the data misses it. Through the real binary, real HTTP and real files.
 
-use std::net::TcpListener;
+mod common;
+
+use common::{api_fixture as fixture, free_port};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long the test hook holds back a computed analysis: long enough to look at a server that is not ready.
 const DELAY_MS: u64 = 4000;
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/api")
-        .join(name)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
 
 /// The reference files of one start; the API fixture's unless replaced.
 struct Data {
@@ -151,6 +140,36 @@ impl Server {
             .unwrap_or_else(|| panic!("no `ready` line with its analysis in the log:\n{log}"));
         (areas, origin)
     }
+}
+
+/// Imports the fixture listings with one capacity changed into `data`'s store (`gapmap import-services`, as another
+/// process would).
+fn import_one_changed_capacity(data: &Data) {
+    let changed = data.dir.join("services.csv");
+    let csv = std::fs::read_to_string(fixture("services.csv")).expect("fixture");
+    std::fs::write(
+        &changed,
+        csv.replace("E09000901;E09000902,3,", "E09000901;E09000902,4,"),
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_gapmap"))
+        .arg("import-services")
+        .arg(&changed)
+        .arg("--data-dir")
+        .arg(data.dir.join("data"))
+        .arg("--boundaries")
+        .arg(fixture("areas.geojson"))
+        .arg("--population")
+        .arg(&data.population)
+        .arg("--types")
+        .arg(&data.types)
+        .output()
+        .expect("gapmap runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn cache_files(data: &Data) -> Vec<PathBuf> {
@@ -295,31 +314,7 @@ async fn a_changed_listing_or_population_misses_the_cache() {
     drop(server);
 
     // One capacity changed, imported while the server is down.
-    let changed = temp.path().join("services.csv");
-    let csv = std::fs::read_to_string(&services).expect("fixture");
-    std::fs::write(
-        &changed,
-        csv.replace("E09000901;E09000902,3,", "E09000901;E09000902,4,"),
-    )
-    .expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_gapmap"))
-        .arg("import-services")
-        .arg(&changed)
-        .arg("--data-dir")
-        .arg(temp.path().join("data"))
-        .args(["--boundaries"])
-        .arg(fixture("areas.geojson"))
-        .arg("--population")
-        .arg(&data.population)
-        .arg("--types")
-        .arg(fixture("types.csv"))
-        .output()
-        .expect("gapmap runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import_one_changed_capacity(&data);
     let mut server = start(&data, "second.log", None);
     let (areas, origin) = server.ready().await;
     assert_eq!(origin, "computed", "a changed listing is a new analysis");
@@ -398,31 +393,7 @@ async fn a_change_picked_up_while_serving_is_cached_for_the_next_start() {
     assert_eq!(cache_files(&data).len(), 1);
 
     // Another process changes one capacity while the server runs: its watcher rebuilds, then caches that analysis.
-    let changed = temp.path().join("services.csv");
-    let csv = std::fs::read_to_string(&services).expect("fixture");
-    std::fs::write(
-        &changed,
-        csv.replace("E09000901;E09000902,3,", "E09000901;E09000902,4,"),
-    )
-    .expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_gapmap"))
-        .arg("import-services")
-        .arg(&changed)
-        .arg("--data-dir")
-        .arg(temp.path().join("data"))
-        .arg("--boundaries")
-        .arg(fixture("areas.geojson"))
-        .arg("--population")
-        .arg(&data.population)
-        .arg("--types")
-        .arg(fixture("types.csv"))
-        .output()
-        .expect("gapmap runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import_one_changed_capacity(&data);
     let deadline = Instant::now() + Duration::from_secs(20);
     let live = loop {
         let answer = server.get("/api/areas").await.expect("answers");

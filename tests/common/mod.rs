@@ -15,6 +15,21 @@ use gapmap::http::{AppState, DatasetCheck, ServerSettings};
 use gapmap::load::{DataPaths, load_dataset};
 use gapmap::store::Store;
 
+/// A file of the small dataset under `tests/fixtures/api/`.
+pub fn api_fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/api")
+        .join(name)
+}
+
+/// A port free on 127.0.0.1 when asked (for a server started as its own process).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 /// The small dataset under `tests/fixtures/api/`: four square areas, three types, five sites of which one
 /// (`rc-secret`, in Midford) is confidential.
 pub fn fixture_paths() -> DataPaths {
