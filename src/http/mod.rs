@@ -31,7 +31,6 @@ use actix_web::{App as WebApp, HttpServer, http, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::app::{App, OpenError, StoreMode};
-use crate::cache::AnalysisCache;
 use crate::config::{DEFAULT_WATCH_INTERVAL_MS, SHUTDOWN_TIMEOUT_SECS, ServeConfig};
 pub use error::AppError;
 pub use limits::Limits;
@@ -223,29 +222,10 @@ fn run(config: &ServeConfig) -> Result<(), ServeError> {
         Arc::clone(app.reference()),
         config.app.stale_months,
     ));
-    let first_app = Arc::clone(&app);
-    let stale_months = config.app.stale_months;
-    let cache = config.app.data_dir.as_deref().map(AnalysisCache::new);
-    let delay = config.analysis_delay;
-    let build_first = move |state: &AppState| -> Result<(), ServeError> {
-        let (revision, dataset) = first_app.dataset()?;
-        tracing::info!(
-            revision,
-            areas = dataset.areas().len(),
-            services = dataset.services().len(),
-            listings = %first_app.listings_source(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "dataset loaded and checked"
-        );
-        let first = startup::FirstSnapshot {
-            dataset,
-            revision,
-            stale_months,
-            cache,
-            delay,
-            started,
-        };
-        Ok(startup::install_first(state, first)?)
+    let first = startup::FirstSnapshot {
+        app: Arc::clone(&app),
+        delay: config.analysis_delay,
+        started,
     };
     let listener = TcpListener::bind(&config.bind).map_err(|source| ServeError::Io {
         context: format!("cannot listen on {}", config.bind),
@@ -277,7 +257,7 @@ fn run(config: &ServeConfig) -> Result<(), ServeError> {
         let handle = server.handle();
         let (failed, failure) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            if let Err(error) = build_first(&state) {
+            if let Err(error) = startup::install_first(&state, first) {
                 tracing::error!(%error, "the data cannot be served; stopping");
                 let _ = failed.send(error);
                 // The stop is sent when called; its future only waits for it to complete.

@@ -5,7 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::state::{AppState, Snapshot, SnapshotError};
+use std::sync::Arc;
+
+use super::ServeError;
+use super::state::{AppState, Snapshot};
+use crate::app::App;
 use crate::cache::{AnalysisCache, AnalysisKey};
 use crate::domain::{Analysis, AnalysisOptions, Dataset, analyse};
 
@@ -18,17 +22,12 @@ pub enum Origin {
     Computed,
 }
 
-/// What the first snapshot is made of.
+/// What the first snapshot is made from.
 #[derive(Debug)]
 pub struct FirstSnapshot {
-    /// The dataset, already checked.
-    pub dataset: Dataset,
-    /// The store revision it was read at.
-    pub revision: i64,
-    /// Months after `last_verified` that a listing is flagged stale.
-    pub stale_months: u32,
-    /// The analysis cache; `None` for a server without a data directory.
-    pub cache: Option<AnalysisCache>,
+    /// The opened data and store: the listings are read from it, and its configuration gives the stale age and
+    /// the data directory (whose analysis cache is used; none without one).
+    pub app: Arc<App>,
     /// Test-only: how long to hold back an analysis that is computed (not one read from the cache).
     pub delay: Option<Duration>,
     /// When the server started, for the log.
@@ -67,20 +66,29 @@ pub fn analysis(
     (analysis, Origin::Computed)
 }
 
-/// Builds the first snapshot and installs it in `state` (unless a later revision got there first).
-pub fn install_first(state: &AppState, first: FirstSnapshot) -> Result<(), SnapshotError> {
+/// Reads and links the listings, builds the first snapshot and installs it in `state` (unless a later revision got
+/// there first).
+pub fn install_first(state: &AppState, first: FirstSnapshot) -> Result<(), ServeError> {
     let FirstSnapshot {
-        dataset,
-        revision,
-        stale_months,
-        cache,
+        app,
         delay,
         started,
     } = first;
+    let (revision, dataset) = app.dataset()?;
+    tracing::info!(
+        revision,
+        areas = dataset.areas().len(),
+        services = dataset.services().len(),
+        listings = %app.listings_source(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "dataset loaded and checked"
+    );
+    let config = app.config();
+    let cache = config.data_dir.as_deref().map(AnalysisCache::new);
     let begun = Instant::now();
     let (analysis, origin) = analysis(&dataset, cache.as_ref(), delay);
     let analysed_ms = begun.elapsed().as_millis() as u64;
-    let snapshot = Snapshot::from_analysis(dataset, analysis, revision, stale_months)?;
+    let snapshot = Snapshot::from_analysis(dataset, analysis, revision, config.stale_months)?;
     let installed = state.install(snapshot);
     let origin = match origin {
         Origin::Cache => "cache",
