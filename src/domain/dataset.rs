@@ -98,15 +98,7 @@ impl Dataset {
         previous: Option<&Dataset>,
     ) -> (Self, Vec<DatasetProblem>) {
         let previous = previous.filter(|p| Arc::ptr_eq(&p.reference, &reference));
-        let earlier: std::collections::HashMap<&str, usize> = previous
-            .map(|p| {
-                p.services
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.id.as_str(), i))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let unchanged = previous.map(|p| unchanged_positions(&p.services, &services));
         let mut problems = Vec::new();
         let mut located_in = Vec::with_capacity(services.len());
         let mut served_areas = Vec::with_capacity(services.len());
@@ -127,10 +119,8 @@ impl Dataset {
             })
             .collect();
         for (s, service) in services.iter().enumerate() {
-            let unchanged = previous
-                .zip(earlier.get(service.id.as_str()).copied())
-                .filter(|(p, i)| p.services[*i] == *service);
-            if let Some((p, i)) = unchanged {
+            let twin = previous.zip(unchanged.as_ref().and_then(|u| u[s]));
+            if let Some((p, i)) = twin {
                 located_in.push(p.located_in[i]);
                 served_areas.push(p.served_areas[i].clone());
                 continue;
@@ -194,6 +184,12 @@ impl Dataset {
         self.services.iter().position(|s| s.id == id)
     }
 
+    /// For each of this dataset's services, the position in `previous` of the listing with the same id, if it is
+    /// equal in every field (what a change left alone).
+    pub fn unchanged_from(&self, previous: &Dataset) -> Vec<Option<usize>> {
+        unchanged_positions(&previous.services, &self.services)
+    }
+
     /// The area a point lies in (envelope query, then exact point-in-polygon).
     pub fn locate(&self, point: Point<f64>) -> Option<usize> {
         self.reference.locate(point)
@@ -234,3 +230,21 @@ impl Dataset {
 #[cfg(test)]
 #[path = "dataset_tests.rs"]
 mod tests;
+
+/// For each of `services`, the position in `earlier` of the service with the same id, if the two are equal.
+fn unchanged_positions(earlier: &[Service], services: &[Service]) -> Vec<Option<usize>> {
+    let by_id: std::collections::HashMap<&str, usize> = earlier
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    services
+        .iter()
+        .map(|service| {
+            by_id
+                .get(service.id.as_str())
+                .copied()
+                .filter(|&i| earlier[i] == *service)
+        })
+        .collect()
+}

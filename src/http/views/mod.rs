@@ -7,7 +7,6 @@ pub mod history;
 pub mod sites;
 pub mod submissions;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use geo::orient::{Direction, Orient};
@@ -63,19 +62,12 @@ impl Shapes {
         if !Arc::ptr_eq(old.reference(), dataset.reference()) {
             return Self::new(published);
         }
-        let earlier: HashMap<&str, usize> = old
-            .services()
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
+        let unchanged = dataset.unchanged_from(old);
         let mut site_geometry = Vec::with_capacity(dataset.services().len());
         let mut sites = Vec::with_capacity(dataset.services().len());
-        for (site, service) in dataset.services().iter().enumerate() {
-            let unchanged = earlier.get(service.id.as_str()).copied().filter(|&i| {
-                old.services()[i] == *service && before.is_stale(i) == published.is_stale(site)
-            });
-            match unchanged {
+        for (site, twin) in unchanged.into_iter().enumerate() {
+            let same = twin.filter(|&i| before.is_stale(i) == published.is_stale(site));
+            match same {
                 Some(i) => {
                     site_geometry.push(Arc::clone(&previous.site_geometry[i]));
                     sites.push(Arc::clone(&previous.sites[i]));
