@@ -24,8 +24,8 @@ pub const FAST_DISTANCE_MAX_KM: f64 = 300.0;
 
 /// Largest relative difference between [`arc_from_chord`] and the exact geodesic, for distances up to
 /// [`FAST_DISTANCE_MAX_KM`] between points in and around Great Britain (49.5°–61.5° N, 9° W–2.5° E). The
-/// neglected term grows with the square of the distance: measured at most 3 × 10⁻⁸ at 100 km and 4 × 10⁻⁷ at
-/// 300 km, so the bound holds with a margin of more than two.
+/// neglected term grows with the square of the distance: measured at most 3 × 10⁻⁸ up to 100 km and 3 × 10⁻⁷ up
+/// to 300 km (20,000 random pairs against Karney), so the bound holds with a margin of more than three.
 pub const FAST_DISTANCE_MAX_RELATIVE_ERROR: f64 = 1e-6;
 
 /// A point on the ellipsoid's surface in Earth-centred, Earth-fixed Cartesian coordinates, metres.
