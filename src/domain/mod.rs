@@ -9,6 +9,7 @@ pub mod disclosure;
 pub mod gaps;
 mod listing;
 pub mod lottery;
+pub mod planning;
 pub mod published;
 mod reference;
 mod service;

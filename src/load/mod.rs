@@ -2,6 +2,7 @@
 //! the engine's types. Every problem carries the file, and where it has one the line and field.
 
 mod boundaries;
+pub mod planning;
 mod population;
 pub mod services;
 mod types;

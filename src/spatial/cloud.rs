@@ -88,6 +88,22 @@ impl SiteCloud {
         self.points.is_empty()
     }
 
+    /// Calls `visit(site, squared chord)` for every site whose straight-line distance from `centre` is at most
+    /// `radius_m` metres (sites are numbered in the order [`SiteCloud::new`] was given them).
+    pub fn for_each_within_chord(
+        &self,
+        centre: &Ecef,
+        radius_m: f64,
+        mut visit: impl FnMut(usize, f64),
+    ) {
+        for entry in self
+            .tree
+            .locate_within_distance(*centre, radius_m * radius_m)
+        {
+            visit(entry.data, chord_squared(entry.geom(), centre));
+        }
+    }
+
     /// Fills `out` with every site that can be the nearest, by chord, to some point within `reach_m` (straight
     /// line) of `centre`: those within `d₀ + 2·reach_m` of `centre`, where `d₀` is the chord to the site nearest
     /// `centre`. (For such a point p, its nearest site s has |ps| ≤ |p·nearest(centre)| ≤ reach + d₀, so
