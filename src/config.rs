@@ -88,6 +88,8 @@ pub struct ServeConfig {
     pub workers: Option<usize>,
     /// Writes one account may make per minute.
     pub writes_per_minute: u32,
+    /// The postcode directory behind `/api/geocode` (gapmap's format or an ONS Postcode Directory CSV).
+    pub postcodes: PathBuf,
     /// Test-only (`GAPMAP_TEST_ANALYSIS_DELAY_MS`): how long to hold back the first analysis when it is computed
     /// rather than read from the cache, so that tests can watch a server that is not ready yet.
     pub analysis_delay: Option<std::time::Duration>,

@@ -1,9 +1,10 @@
 //! The `gapmap` command line: `report`, `validate`, `import-boundaries`, `serve`, `accounts`, `import-services`,
-//! `export-services`, `backup`, `restore`.
+//! `export-services`, `backup`, `restore`, `import-postcodes`.
 
 pub mod accounts;
 pub mod backup;
 pub mod listings;
+pub mod postcodes;
 mod report;
 pub mod serve;
 
@@ -49,6 +50,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the database with a backup; stop the server first.
     Restore(backup::RestoreArgs),
+    /// Convert an ONS Postcode Directory CSV into the postcode file postcode search reads (`serve --postcodes`).
+    ImportPostcodes(postcodes::ImportPostcodesArgs),
 }
 
 /// Where the database lives (`<data-dir>/gapmap.db`, created on first use).
@@ -203,6 +206,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::ExportServices(args) => listings::run_export(&args, &mut out),
         Command::Backup(args) => backup::run_backup(&args, &mut out),
         Command::Restore(args) => backup::run_restore(&args, &mut out),
+        Command::ImportPostcodes(args) => postcodes::run(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,6 +43,10 @@ pub struct ServeArgs {
     /// more are answered 429 with `Retry-After`.
     #[arg(long, env = "GAPMAP_WRITES_PER_MINUTE", default_value_t = crate::http::limits::DEFAULT_WRITES_PER_MINUTE)]
     pub writes_per_minute: u32,
+    /// The postcode directory for postcode search (`/api/geocode`): gapmap's format (see `gapmap
+    /// import-postcodes`) or an ONS Postcode Directory CSV. Default: London's postcodes, bundled.
+    #[arg(long, env = "GAPMAP_POSTCODES", default_value = crate::load::postcodes::DEFAULT_POSTCODES)]
+    pub postcodes: PathBuf,
     /// The data files; `--services` only seeds an empty database.
     #[command(flatten)]
     pub data: DataArgs,
@@ -70,6 +74,7 @@ impl ServeArgs {
             static_dir: self.static_dir.clone(),
             workers: self.workers,
             writes_per_minute: self.writes_per_minute,
+            postcodes: self.postcodes.clone(),
             analysis_delay: test_analysis_delay(),
         }
     }

@@ -10,6 +10,7 @@ pub mod gaps;
 mod listing;
 pub mod lottery;
 pub mod planning;
+pub mod postcode;
 pub mod published;
 mod reference;
 mod service;

@@ -35,7 +35,7 @@ use crate::config::{DEFAULT_WATCH_INTERVAL_MS, SHUTDOWN_TIMEOUT_SECS, ServeConfi
 pub use error::AppError;
 pub use limits::Limits;
 pub use routes::web::PageConfig;
-pub use state::{AppState, DatasetCheck, NotReady, Snapshot, SnapshotError};
+pub use state::{AppState, DatasetCheck, NotReady, Postcodes, Snapshot, SnapshotError};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -61,6 +61,9 @@ pub struct ServerSettings {
     pub app: Option<Arc<App>>,
     /// Writes one account may make per minute; [`limits::DEFAULT_WRITES_PER_MINUTE`] when `None`.
     pub writes_per_minute: Option<u32>,
+    /// The postcode directory behind `/api/geocode`; without one, postcode search answers 503 (area names
+    /// still work).
+    pub postcodes: Option<Postcodes>,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -122,6 +125,9 @@ pub fn serve(
     }
     let state = web::Data::from(state);
     let page = web::Data::new(settings.page.clone());
+    let postcodes = web::Data::new(settings.postcodes.clone().unwrap_or_else(|| {
+        Postcodes::none("this server was started without a postcode directory")
+    }));
     let origins = settings.cors_origins.clone();
     let static_dir = settings.static_dir.clone();
     let app_data = settings.app.clone().map(web::Data::from);
@@ -142,6 +148,7 @@ pub fn serve(
                 .app_data(state.clone())
                 .app_data(page.clone())
                 .app_data(limits.clone())
+                .app_data(postcodes.clone())
                 .app_data(web::QueryConfig::default().error_handler(|error, _req| {
                     AppError::MalformedQuery(error.to_string()).into()
                 }))
@@ -241,6 +248,7 @@ fn run(config: &ServeConfig) -> Result<(), ServeError> {
         workers: config.workers,
         app: Some(app),
         writes_per_minute: Some(config.writes_per_minute),
+        postcodes: Some(Postcodes::read_in_background(config.postcodes.clone())),
     };
     tracing::info!(
         address = %listener.local_addr().map_or_else(|_| config.bind.clone(), |a| a.to_string()),

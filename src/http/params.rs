@@ -227,3 +227,50 @@ impl NearestQuery {
         }
     }
 }
+
+/// Longest search text `/api/geocode` accepts, in characters.
+pub const MAX_SEARCH_CHARS: usize = 64;
+
+/// Parameters of `/api/geocode`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct GeocodeQuery {
+    /// A UK postcode in any case and spacing (`SE5 9RS`, `se59rs`), or an area's name (`Southwark`).
+    #[param(value_type = String, required = true, max_length = 64, example = "SW1A 1AA")]
+    pub q: Option<String>,
+    /// With a type, the answer also lists the sites of that type nearest the place.
+    #[serde(rename = "type")]
+    pub service_type: Option<String>,
+    /// How many nearest sites, 1 to 50; default 3.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
+    pub k: Option<String>,
+}
+
+impl GeocodeQuery {
+    /// The search text, trimmed: required, at most [`MAX_SEARCH_CHARS`] characters.
+    pub fn text(&self) -> Result<&str, AppError> {
+        let Some(text) = given(&self.q) else {
+            return Err(AppError::MissingParameter {
+                parameter: "q",
+                detail: "`q` is required: a postcode or an area's name".into(),
+            });
+        };
+        if text.chars().count() > MAX_SEARCH_CHARS {
+            return Err(AppError::invalid(
+                "q",
+                format!("the search text is longer than {MAX_SEARCH_CHARS} characters"),
+            ));
+        }
+        Ok(text)
+    }
+
+    /// How many nearest sites to list.
+    pub fn k(&self) -> Result<usize, AppError> {
+        NearestQuery {
+            lat: None,
+            lon: None,
+            service_type: None,
+            k: self.k.clone(),
+        }
+        .k()
+    }
+}

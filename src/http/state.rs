@@ -8,8 +8,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use arc_swap::ArcSwapOption;
 
 mod bodies;
+mod postcodes;
 
 use bodies::Stored;
+pub use postcodes::Postcodes;
 
 use super::views::{Shapes, Source};
 use crate::domain::analysis::reanalyse;

@@ -4,6 +4,7 @@
 mod boundaries;
 pub mod planning;
 mod population;
+pub mod postcodes;
 pub mod services;
 mod types;
 

@@ -64,9 +64,18 @@ pub struct TestServer {
     pub client: reqwest::Client,
 }
 
-/// Starts a server on `paths` with default settings.
+/// Starts a server on `paths` with default settings and three real postcodes for `/api/geocode`
+/// (`tests/fixtures/postcodes.csv`).
 pub fn spawn(paths: &DataPaths) -> TestServer {
-    spawn_with(paths, ServerSettings::default())
+    let postcodes = gapmap::load::postcodes::read_postcodes(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/postcodes.csv"),
+    )
+    .expect("fixture postcodes read");
+    let settings = ServerSettings {
+        postcodes: Some(gapmap::http::Postcodes::ready(postcodes)),
+        ..ServerSettings::default()
+    };
+    spawn_with(paths, settings)
 }
 
 /// Starts a server on `paths` with `settings`.

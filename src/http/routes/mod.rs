@@ -5,6 +5,7 @@ pub mod areas;
 pub mod decision;
 pub mod export;
 pub mod gaps;
+pub mod geocode;
 pub mod health;
 pub mod listing_fields;
 pub mod nearest;
@@ -128,6 +129,7 @@ route_table! {
     "/api/services" => services::list,
     "/api/services/{id}" => services::detail,
     "/api/nearest" => nearest::nearest,
+    "/api/geocode" => geocode::geocode,
     "/api/types" => types::types,
     "/api/export/services.csv" => export::services_csv,
     "/api/export/areas.csv" => export::areas_csv,
