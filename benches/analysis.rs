@@ -150,6 +150,7 @@ fn bench_national_lad(c: &mut Criterion) {
         population: dir.join("population.csv"),
         types: dir.join("types.csv"),
         services: dir.join("services.csv"),
+        figures: Vec::new(),
     };
     if !paths.services.exists() {
         panic!(

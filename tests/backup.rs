@@ -38,6 +38,7 @@ fn store_paths() -> DataPaths {
         population: fixture("store", "population.csv"),
         types: fixture("store", "types.csv"),
         services: fixture("store", "services.csv"),
+        figures: Vec::new(),
     }
 }
 

@@ -36,6 +36,7 @@ fn paths() -> DataPaths {
         population: dir.join("population.csv"),
         types: dir.join("types.csv"),
         services: dir.join("services.csv"),
+        figures: Vec::new(),
     }
 }
 

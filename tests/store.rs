@@ -31,6 +31,7 @@ fn paths() -> DataPaths {
         population: fixture("population.csv"),
         types: fixture("types.csv"),
         services: fixture("services.csv"),
+        figures: Vec::new(),
     }
 }
 

@@ -22,6 +22,7 @@ pub fn bundled_paths() -> DataPaths {
         population: root.join(defaults.population),
         types: root.join(defaults.types),
         services: root.join(defaults.services),
+        figures: Vec::new(),
     }
 }
 

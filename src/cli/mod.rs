@@ -77,6 +77,10 @@ pub struct DataArgs {
     /// Service listings CSV (default: the bundled sample, services/london-services.csv).
     #[arg(long, env = "GAPMAP_SERVICES")]
     pub services: Option<PathBuf>,
+    /// Further per-area figures a type may name as its `benchmark_basis` instead of a population (CSV
+    /// `code,<numeric columns>…,source[,licence]`, e.g. police-recorded domestic abuse offences); repeatable.
+    #[arg(long = "figures", env = "GAPMAP_FIGURES", value_delimiter = ',')]
+    pub figures: Vec<PathBuf>,
 }
 
 impl DataArgs {
@@ -90,6 +94,7 @@ impl DataArgs {
                 .services
                 .clone()
                 .unwrap_or_else(|| load::DEFAULT_SERVICES.into()),
+            figures: self.figures.clone(),
         }
     }
 

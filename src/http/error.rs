@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::state::{NotReady, SnapshotError};
+use super::state::{NoPostcodes, NotReady, SnapshotError};
 use crate::store::{AuthError, StoreError};
 
 /// Why a request failed.
@@ -127,6 +127,15 @@ impl From<AuthError> for AppError {
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         Self::Internal(error.to_string())
+    }
+}
+
+impl From<NoPostcodes> for AppError {
+    fn from(error: NoPostcodes) -> Self {
+        match error {
+            NoPostcodes::Reading => Self::NotReady(NotReady),
+            NoPostcodes::Unavailable(_) => Self::Unavailable(error.to_string()),
+        }
     }
 }
 

@@ -11,7 +11,7 @@ mod bodies;
 mod postcodes;
 
 use bodies::Stored;
-pub use postcodes::Postcodes;
+pub use postcodes::{NoPostcodes, Postcodes};
 
 use super::views::{Shapes, Source};
 use crate::domain::analysis::reanalyse;

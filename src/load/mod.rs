@@ -12,7 +12,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use boundaries::{Boundary, parse_boundaries, read_boundaries};
-pub use population::{BasisRow, parse_population, read_population};
+pub use population::{
+    BasisRow, add_figures, parse_figures, parse_population, read_figures, read_population,
+};
 pub use services::{
     SERVICE_COLUMNS, ServiceRecord, entry_rules, parse_entered_service, parse_service,
     parse_services, read_services,
@@ -95,7 +97,7 @@ pub const DEFAULT_TYPES: &str = "services/types.csv";
 /// Bundled (sample) service listings.
 pub const DEFAULT_SERVICES: &str = "services/london-services.csv";
 
-/// Where a dataset's four files are.
+/// Where a dataset's files are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataPaths {
     /// Area boundaries, GeoJSON FeatureCollection with `code` and `name` properties.
@@ -106,6 +108,9 @@ pub struct DataPaths {
     pub types: PathBuf,
     /// Service listings, CSV.
     pub services: PathBuf,
+    /// Further per-area figures a type may name as its basis instead of a population (e.g. police-recorded
+    /// domestic abuse offences), CSV `code,<numeric columns>…,source` ([`read_figures`]); none by default.
+    pub figures: Vec<PathBuf>,
 }
 
 impl Default for DataPaths {
@@ -115,6 +120,7 @@ impl Default for DataPaths {
             population: DEFAULT_POPULATION.into(),
             types: DEFAULT_TYPES.into(),
             services: DEFAULT_SERVICES.into(),
+            figures: Vec::new(),
         }
     }
 }
@@ -132,7 +138,17 @@ pub(crate) fn read_text(path: &Path) -> Result<String, LoadProblem> {
 /// Loads areas (boundaries joined with basis populations) from two files. Problems of both files are reported
 /// together, each naming the file it is about.
 pub fn load_areas(boundaries: &Path, population: &Path) -> Result<Vec<Area>, LoadError> {
-    let (shapes, basis) = match (read_boundaries(boundaries), read_population(population)) {
+    load_areas_with(boundaries, population, &[])
+}
+
+/// Loads areas as [`load_areas`] does, adding the columns of each `figures` file to every area's basis
+/// ([`add_figures`]).
+pub fn load_areas_with(
+    boundaries: &Path,
+    population: &Path,
+    figures: &[PathBuf],
+) -> Result<Vec<Area>, LoadError> {
+    let (shapes, mut basis) = match (read_boundaries(boundaries), read_population(population)) {
         (Ok(shapes), Ok(basis)) => (shapes, basis),
         (shapes, basis) => {
             let problems = [shapes.err(), basis.err()].into_iter().flatten();
@@ -140,6 +156,15 @@ pub fn load_areas(boundaries: &Path, population: &Path) -> Result<Vec<Area>, Loa
         }
     };
     let mut problems = Vec::new();
+    for file in figures {
+        match read_figures(file) {
+            Ok(rows) => problems.extend(add_figures(&mut basis, file, rows)),
+            Err(e) => problems.extend(e.0),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(LoadError(problems));
+    }
     let mut areas = Vec::with_capacity(shapes.len());
     for shape in &shapes {
         let Some(row) = basis.iter().find(|row| row.code == shape.code) else {
@@ -207,7 +232,7 @@ fn in_its_file(
 pub fn load_reference(paths: &DataPaths) -> Result<Reference, LoadError> {
     let mut problems = Vec::new();
     let areas = kept(
-        load_areas(&paths.boundaries, &paths.population),
+        load_areas_with(&paths.boundaries, &paths.population, &paths.figures),
         &mut problems,
     );
     let types = kept(read_types(&paths.types), &mut problems);
@@ -232,7 +257,7 @@ pub fn load_reference(paths: &DataPaths) -> Result<Reference, LoadError> {
 pub fn load_dataset(paths: &DataPaths) -> Result<Dataset, LoadError> {
     let mut problems = Vec::new();
     let areas = kept(
-        load_areas(&paths.boundaries, &paths.population),
+        load_areas_with(&paths.boundaries, &paths.population, &paths.figures),
         &mut problems,
     );
     let types = kept(read_types(&paths.types), &mut problems);

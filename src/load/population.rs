@@ -7,8 +7,8 @@ use std::path::Path;
 use super::{LoadError, LoadProblem, read_text};
 use crate::domain::GssCode;
 
-/// Columns of the population file that are text, not counts.
-const TEXT_COLUMNS: [&str; 3] = ["code", "name", "source"];
+/// Columns of the population and figures files that are text, not counts.
+const TEXT_COLUMNS: [&str; 4] = ["code", "name", "source", "licence"];
 
 /// One area's basis populations.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,12 +30,73 @@ pub fn read_population(path: &Path) -> Result<Vec<BasisRow>, LoadError> {
 
 /// Parses population CSV `text` as [`read_population`] does; `path` only names the file in problems.
 pub fn parse_population(path: &Path, text: &str) -> Result<Vec<BasisRow>, LoadError> {
+    parse_basis(path, text, &["code", "name"])
+}
+
+/// Reads a figures CSV: `code`, one or more numeric columns (positive counts, e.g. `da_offences`), and `source`
+/// (with `licence` if given) saying where the figures come from; `name` is optional. Each numeric column becomes
+/// a basis a type may be measured against ([`add_figures`]).
+pub fn read_figures(path: &Path) -> Result<Vec<BasisRow>, LoadError> {
+    parse_figures(path, &read_text(path)?)
+}
+
+/// Parses figures CSV `text` as [`read_figures`] does; `path` only names the file in problems.
+pub fn parse_figures(path: &Path, text: &str) -> Result<Vec<BasisRow>, LoadError> {
+    let rows = parse_basis(path, text, &["code", "source"])?;
+    let mut problems = Vec::new();
+    for row in &rows {
+        if row.values.is_empty() {
+            problems.push(LoadProblem::file(path, "no numeric column: nothing to add"));
+            break;
+        }
+        if row.source.trim().is_empty() {
+            problems.push(LoadProblem::field(path, Some(row.line), "source", "say where the figures come from"));
+        }
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(LoadError(problems)) }
+}
+
+/// Adds the columns of a figures file (`rows`, read from `file`) to the population `basis`: every area must have a
+/// row and no column may repeat one the areas already have; the figures' source is appended to each area's
+/// source (`; da_offences: Home Office …`). Returns the problems (nothing is added when there are any).
+pub fn add_figures(basis: &mut [BasisRow], file: &Path, rows: Vec<BasisRow>) -> Vec<LoadProblem> {
+    let mut problems = Vec::new();
+    for row in &rows {
+        if !basis.iter().any(|b| b.code == row.code) {
+            problems.push(LoadProblem::field(file, Some(row.line), "code", format!("unknown area {}", row.code)));
+        }
+    }
+    for area in basis.iter() {
+        match rows.iter().find(|r| r.code == area.code) {
+            None => problems.push(LoadProblem::file(file, format!("no row for area {}", area.code))),
+            Some(row) => {
+                for column in row.values.keys().filter(|c| area.values.contains_key(*c)) {
+                    problems.push(LoadProblem::field(file, Some(row.line), column, format!("column `{column}` is already a basis of area {}", area.code)));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return problems;
+    }
+    for area in basis.iter_mut() {
+        if let Some(row) = rows.iter().find(|r| r.code == area.code) {
+            let columns: Vec<&str> = row.values.keys().map(String::as_str).collect();
+            area.source = format!("{}; {}: {}", area.source, columns.join(", "), row.source);
+            area.values.extend(row.values.clone());
+        }
+    }
+    problems
+}
+
+/// Parses a CSV of per-area counts with the `required` columns.
+fn parse_basis(path: &Path, text: &str, required: &[&str]) -> Result<Vec<BasisRow>, LoadError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| LoadProblem::file(path, format!("unreadable header: {e}")))?
         .clone();
-    for required in ["code", "name"] {
+    for &required in required {
         if !headers.iter().any(|h| h == required) {
             return Err(LoadProblem::file(path, format!("missing column `{required}`")).into());
         }
@@ -47,6 +108,7 @@ pub fn parse_population(path: &Path, text: &str) -> Result<Vec<BasisRow>, LoadEr
         .collect();
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (code_at, source_at) = (column("code").unwrap_or(0), column("source"));
+    let licence_at = column("licence");
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for record in reader.records() {
@@ -86,10 +148,11 @@ pub fn parse_population(path: &Path, text: &str) -> Result<Vec<BasisRow>, LoadEr
                 )),
             }
         }
-        let source = source_at
-            .and_then(|i| record.get(i))
-            .unwrap_or_default()
-            .to_owned();
+        let text_at = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or_default().trim();
+        let source = match text_at(licence_at) {
+            "" => text_at(source_at).to_owned(),
+            licence => format!("{} ({licence})", text_at(source_at)),
+        };
         rows.push(BasisRow {
             line,
             code,

@@ -39,6 +39,7 @@ pub fn fixture_paths() -> DataPaths {
         population: dir.join("population.csv"),
         types: dir.join("types.csv"),
         services: dir.join("services.csv"),
+        figures: Vec::new(),
     }
 }
 
@@ -51,6 +52,7 @@ pub fn bundled_paths() -> DataPaths {
         population: root.join(d.population),
         types: root.join(d.types),
         services: root.join(d.services),
+        figures: Vec::new(),
     }
 }
 

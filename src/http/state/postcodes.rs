@@ -5,8 +5,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use crate::domain::postcode::PostcodeDirectory;
-use crate::http::error::AppError;
-use crate::http::state::NotReady;
 
 /// The postcode directory, once read, or why it could not be.
 #[derive(Debug, Clone, Default)]
@@ -54,14 +52,23 @@ impl Postcodes {
         postcodes
     }
 
-    /// The directory, or 503 while it is being read or when it could not be.
-    pub fn directory(&self) -> Result<&PostcodeDirectory, AppError> {
+    /// The directory, or why there is none (yet).
+    pub fn directory(&self) -> Result<&PostcodeDirectory, NoPostcodes> {
         match self.directory.get() {
-            None => Err(AppError::NotReady(NotReady)),
+            None => Err(NoPostcodes::Reading),
             Some(Ok(directory)) => Ok(directory),
-            Some(Err(reason)) => Err(AppError::Unavailable(format!(
-                "postcode search is unavailable: {reason}"
-            ))),
+            Some(Err(reason)) => Err(NoPostcodes::Unavailable(reason.clone())),
         }
     }
+}
+
+/// Why postcode search cannot answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoPostcodes {
+    /// The directory is still being read (the server has just started).
+    #[error("the postcode directory is still being read; try again in a moment")]
+    Reading,
+    /// There is no directory: none was configured, or it could not be read.
+    #[error("postcode search is unavailable: {0}")]
+    Unavailable(String),
 }
