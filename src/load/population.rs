@@ -50,10 +50,19 @@ pub fn parse_figures(path: &Path, text: &str) -> Result<Vec<BasisRow>, LoadError
             break;
         }
         if row.source.trim().is_empty() {
-            problems.push(LoadProblem::field(path, Some(row.line), "source", "say where the figures come from"));
+            problems.push(LoadProblem::field(
+                path,
+                Some(row.line),
+                "source",
+                "say where the figures come from",
+            ));
         }
     }
-    if problems.is_empty() { Ok(rows) } else { Err(LoadError(problems)) }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(LoadError(problems))
+    }
 }
 
 /// Adds the columns of a figures file (`rows`, read from `file`) to the population `basis`: every area must have a
@@ -63,15 +72,28 @@ pub fn add_figures(basis: &mut [BasisRow], file: &Path, rows: Vec<BasisRow>) -> 
     let mut problems = Vec::new();
     for row in &rows {
         if !basis.iter().any(|b| b.code == row.code) {
-            problems.push(LoadProblem::field(file, Some(row.line), "code", format!("unknown area {}", row.code)));
+            problems.push(LoadProblem::field(
+                file,
+                Some(row.line),
+                "code",
+                format!("unknown area {}", row.code),
+            ));
         }
     }
     for area in basis.iter() {
         match rows.iter().find(|r| r.code == area.code) {
-            None => problems.push(LoadProblem::file(file, format!("no row for area {}", area.code))),
+            None => problems.push(LoadProblem::file(
+                file,
+                format!("no row for area {}", area.code),
+            )),
             Some(row) => {
                 for column in row.values.keys().filter(|c| area.values.contains_key(*c)) {
-                    problems.push(LoadProblem::field(file, Some(row.line), column, format!("column `{column}` is already a basis of area {}", area.code)));
+                    problems.push(LoadProblem::field(
+                        file,
+                        Some(row.line),
+                        column,
+                        format!("column `{column}` is already a basis of area {}", area.code),
+                    ));
                 }
             }
         }
