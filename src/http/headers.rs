@@ -1,6 +1,6 @@
-//! Middleware applied to every answer: `HEAD` handled wherever `GET` is, `Cache-Control: no-store` on anything
-//! answered to an authenticated request, and the page's security headers on every HTML page, built-in or served
-//! from `--static-dir`.
+//! The middleware applied to every answer: `HEAD` handled wherever `GET` is, `Cache-Control: no-store` on
+//! anything answered to an authenticated request, `nosniff` and `no-referrer` everywhere, and the page's security
+//! headers on every HTML page, built-in or served from `--static-dir`.
 
 use actix_web::Error;
 use actix_web::body::MessageBody;
@@ -15,25 +15,19 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
-/// Routes a `HEAD` request as the `GET` of the same path. The connection still knows the request was `HEAD`
-/// and sends the headers only, with the length the body would have had.
-pub async fn head_as_get(
+/// Routes a `HEAD` request as the `GET` of the same path (the connection still knows the request was `HEAD` and
+/// sends the headers only, with the length the body would have had); drops the internal `Content-Encoding:
+/// identity` marker; adds `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` everywhere,
+/// `Cache-Control: no-store` to every answer to a request that carries credentials or concerns submissions (nothing
+/// a shared cache or the browser's history should keep), and the Content-Security-Policy (which also forbids
+/// framing) to every HTML page that has none. One middleware for all of it: each layer costs every request.
+pub async fn security_headers(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
     }
-    next.call(req).await
-}
-
-/// Drops the internal `Content-Encoding: identity` marker; adds `Cache-Control: no-store` to every answer to a request that carries credentials or concerns
-/// submissions (nothing a shared cache or the browser's history should keep), `Referrer-Policy: no-referrer`
-/// everywhere, and the Content-Security-Policy (which also forbids framing) to every HTML page that has none.
-pub async fn security_headers(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let private = req.headers().contains_key(header::AUTHORIZATION)
         || req.path().starts_with("/api/submissions");
     let mut response = next.call(req).await?;
@@ -48,6 +42,12 @@ pub async fn security_headers(
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"identity"))
     {
         headers.remove(header::CONTENT_ENCODING);
+    }
+    if !headers.contains_key(header::X_CONTENT_TYPE_OPTIONS) {
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
     }
     if !headers.contains_key(header::REFERRER_POLICY) {
         headers.insert(

@@ -38,6 +38,12 @@ pub fn parameter_names(query: &str) -> String {
         .join(",")
 }
 
+/// Whether request log lines are wanted (the filter lets this module's `INFO` through); without them the request
+/// tracing middleware is left out.
+pub fn requests_logged() -> bool {
+    tracing::enabled!(target: module_path!(), tracing::Level::INFO)
+}
+
 /// Builds each request's span with the fields above (see the module documentation).
 #[derive(Debug, Clone, Copy)]
 pub struct PrivateRootSpan;
@@ -45,7 +51,7 @@ pub struct PrivateRootSpan;
 impl RootSpanBuilder for PrivateRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
         // With request logging filtered out (RUST_LOG=warn), nothing of the request is formatted.
-        if !tracing::enabled!(target: module_path!(), tracing::Level::INFO) {
+        if !requests_logged() {
             return Span::none();
         }
         let route = request.match_pattern().unwrap_or_else(|| "default".into());

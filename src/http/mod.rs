@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App as WebApp, HttpServer, http, web};
 use tracing_actix_web::TracingLogger;
 
@@ -162,12 +162,14 @@ pub fn serve(
         if let Some(data) = &app_data {
             app = app.app_data(data.clone());
         }
-        app.wrap(from_fn(headers::head_as_get))
-            .wrap(Compress::default())
+        // Without request logging, no request span or id is made at all: the id lives only in the log line.
+        app.wrap(Compress::default())
             .wrap(from_fn(headers::security_headers))
-            .wrap(DefaultHeaders::new().add((http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
             .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
-            .wrap(TracingLogger::<logging::PrivateRootSpan>::new())
+            .wrap(Condition::new(
+                logging::requests_logged(),
+                TracingLogger::<logging::PrivateRootSpan>::new(),
+            ))
             .configure(routes::api)
             .configure(routes::store_api)
             .configure(|cfg| routes::web::web_routes(cfg, static_dir.as_deref()))

@@ -9,13 +9,18 @@ use std::io::Write;
 use std::sync::{Arc, OnceLock};
 
 use actix_web::body::BoxBody;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{
-    self, AcceptEncoding, ContentEncoding, Encoding, EntityTag, Header, IfNoneMatch,
+    self, ContentEncoding, EntityTag, Header, HeaderValue, IfNoneMatch, InvalidHeaderValue,
 };
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, Responder};
 use flate2::Compression;
 use flate2::write::GzEncoder;
+
+mod negotiate;
+
+use negotiate::Chosen;
 
 /// `Content-Type` of GeoJSON (RFC 7946).
 pub const GEO_JSON: &str = "application/geo+json";
@@ -172,23 +177,29 @@ impl Body {
     }
 }
 
-/// A successful answer: a body, its media type, the dataset version it was computed from, and for downloads a
-/// file name.
+/// A successful answer: a body, its media type, the `ETag` of the dataset version it was computed from, and for
+/// downloads a file name.
 #[derive(Debug, Clone)]
 pub struct Reply {
     body: Body,
     content_type: &'static str,
-    etag: Option<EntityTag>,
+    etag: Option<HeaderValue>,
     filename: Option<String>,
 }
 
+/// The weak `ETag` (`W/"…"`, as encodings differ in bytes) of dataset version `version`, made once per snapshot
+/// so that an answer only clones it.
+pub fn etag(version: &str) -> Result<HeaderValue, InvalidHeaderValue> {
+    HeaderValue::try_from(format!("W/\"{version}\""))
+}
+
 impl Reply {
-    /// An answer derived from dataset version `version` (sent as a weak `ETag`, as encodings differ in bytes).
-    pub fn versioned(body: Body, content_type: &'static str, version: &str) -> Self {
+    /// An answer derived from the dataset version whose [`etag`] is `etag`.
+    pub fn versioned(body: Body, content_type: &'static str, etag: &HeaderValue) -> Self {
         Self {
             body,
             content_type,
-            etag: Some(EntityTag::new_weak(version.to_owned())),
+            etag: Some(etag.clone()),
             filename: None,
         }
     }
@@ -213,18 +224,17 @@ impl Reply {
         let Some(etag) = &self.etag else {
             return false;
         };
+        if !req.headers().contains_key(header::IF_NONE_MATCH) {
+            return false;
+        }
+        let Some(etag) = etag.to_str().ok().and_then(|e| e.parse::<EntityTag>().ok()) else {
+            return false;
+        };
         match IfNoneMatch::parse(req) {
             Ok(IfNoneMatch::Any) => true,
-            Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(etag)),
+            Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(&etag)),
             Err(_) => false,
         }
-    }
-
-    /// The encoding to send a body in, out of `offered`, as the client prefers (the first offered on a tie).
-    fn negotiate(req: &HttpRequest, offered: &[Encoding]) -> Option<Encoding> {
-        AcceptEncoding::parse(req)
-            .ok()
-            .and_then(|accept| accept.negotiate(offered.iter()))
     }
 }
 
@@ -233,44 +243,43 @@ impl Responder for Reply {
 
     fn respond_to(self, req: &HttpRequest) -> HttpResponse {
         let not_modified = self.not_modified(req);
-        let mut response = if not_modified {
-            HttpResponse::NotModified()
+        // Built straight from constant header values: this runs for every stored answer, the server's busiest path.
+        let mut response = HttpResponse::new(if not_modified {
+            StatusCode::NOT_MODIFIED
         } else {
-            HttpResponse::Ok()
-        };
-        response
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .insert_header((header::VARY, "accept-encoding"));
-        if let Some(etag) = &self.etag {
-            response.insert_header(header::ETag(etag.clone()));
+            StatusCode::OK
+        });
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Some(etag) = self.etag {
+            headers.insert(header::ETAG, etag);
         }
         if not_modified {
-            return response.finish();
+            return response;
         }
-        response.insert_header((header::CONTENT_TYPE, self.content_type));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
         if let Some(name) = &self.filename {
-            response.insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ));
+            match HeaderValue::try_from(format!("attachment; filename=\"{name}\"")) {
+                Ok(value) => {
+                    headers.insert(header::CONTENT_DISPOSITION, value);
+                }
+                Err(error) => return HttpResponse::from_error(error),
+            }
         }
-        let stored = [Encoding::brotli(), Encoding::gzip(), Encoding::identity()];
-        let on_the_fly = [Encoding::gzip(), Encoding::identity()];
         let Body { identity, encoded } = self.body;
-        let offered: &[Encoding] = if encoded.is_some() {
-            &stored
-        } else {
-            &on_the_fly
-        };
-        let chosen = Self::negotiate(req, offered);
+        let chosen = negotiate::negotiate(req, encoded.is_some());
         let (encoding, bytes) = match (encoded, chosen) {
-            (Some(encoded), Some(e)) if e == Encoding::brotli() => {
+            (Some(encoded), Some(Chosen::Brotli)) => {
                 match memoized(&encoded.brotli, &identity, brotli) {
                     Some(bytes) => (ContentEncoding::Brotli, bytes),
                     None => (ContentEncoding::Identity, identity),
                 }
             }
-            (Some(encoded), Some(e)) if e == Encoding::gzip() => {
+            (Some(encoded), Some(Chosen::Gzip)) => {
                 match memoized(&encoded.gzip, &identity, |b| gzip(b, GZIP_STORED)) {
                     Some(bytes) => (ContentEncoding::Gzip, bytes),
                     None => (ContentEncoding::Identity, identity),
@@ -278,7 +287,7 @@ impl Responder for Reply {
             }
             // Made for this request and large: gzip's fastest level, which keeps most of the saving at a small
             // part of the cost of the middleware's default.
-            (None, Some(e)) if e == Encoding::gzip() && identity.len() >= ON_THE_FLY_MIN_BYTES => {
+            (None, Some(Chosen::Gzip)) if identity.len() >= ON_THE_FLY_MIN_BYTES => {
                 match gzip_per_request(&identity) {
                     Ok(Some(gzipped)) => (ContentEncoding::Gzip, gzipped),
                     Ok(None) | Err(_) => (ContentEncoding::Identity, identity),
@@ -287,6 +296,10 @@ impl Responder for Reply {
             _ => (ContentEncoding::Identity, identity),
         };
         // `identity` also tells the compression middleware to leave the body as it is; `security_headers` drops it.
-        response.insert_header(encoding).body(bytes)
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(encoding.as_str()),
+        );
+        response.set_body(BoxBody::new(bytes))
     }
 }

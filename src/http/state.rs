@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use actix_web::http::header::HeaderValue;
 use arc_swap::ArcSwapOption;
 
 mod bodies;
@@ -13,6 +14,7 @@ mod postcodes;
 use bodies::Stored;
 pub use postcodes::{NoPostcodes, Postcodes};
 
+use super::reply::etag;
 use super::views::{Shapes, Source};
 use crate::domain::analysis::reanalyse;
 use crate::domain::{
@@ -35,6 +37,9 @@ pub enum SnapshotError {
     /// The dataset failed the state's check.
     #[error("{0}")]
     Refused(String),
+    /// The dataset version cannot be sent as an `ETag` (a bug: versions are hex).
+    #[error("the dataset version is not a valid ETag: {0}")]
+    Version(#[from] actix_web::http::header::InvalidHeaderValue),
     /// A stored body was asked for by a position the snapshot does not have (a bug in the caller).
     #[error("no stored answer for that {0}")]
     Missing(&'static str),
@@ -53,6 +58,7 @@ pub struct Snapshot {
     analysis: Analysis,
     shapes: Shapes,
     stored: Stored,
+    etag: HeaderValue,
 }
 
 impl Snapshot {
@@ -84,7 +90,7 @@ impl Snapshot {
         let today = chrono::Utc::now().date_naive();
         let published = Published::after(&previous.published, dataset, today, stale_months);
         let shapes = Shapes::after(&previous.shapes, &previous.published, &published)?;
-        Ok(Self::assemble(published, analysis, shapes, revision))
+        Self::assemble(published, analysis, shapes, revision)
     }
 
     /// The snapshot of `dataset` (read at store revision `revision`) with `analysis`, which must be its analysis
@@ -99,17 +105,23 @@ impl Snapshot {
         // Staleness is judged on the day the snapshot is built; a data change rebuilds it.
         let published = Published::new(dataset, chrono::Utc::now().date_naive(), stale_months);
         let shapes = Shapes::new(&published)?;
-        Ok(Self::assemble(published, analysis, shapes, revision))
+        Self::assemble(published, analysis, shapes, revision)
     }
 
-    fn assemble(published: Published, analysis: Analysis, shapes: Shapes, revision: i64) -> Self {
-        Self {
+    fn assemble(
+        published: Published,
+        analysis: Analysis,
+        shapes: Shapes,
+        revision: i64,
+    ) -> Result<Self, SnapshotError> {
+        Ok(Self {
             revision,
             stored: Stored::empty(published.dataset()),
+            etag: etag(published.version())?,
             published,
             analysis,
             shapes,
-        }
+        })
     }
 
     /// Renders the bodies most answers start with (the map's layers, gaps and lottery for every type, and the
@@ -163,6 +175,11 @@ impl Snapshot {
     /// The dataset version (hex), sent as the `ETag`.
     pub fn version(&self) -> &str {
         self.published.version()
+    }
+
+    /// The version as the weak `ETag` header value every answer from this snapshot carries.
+    pub fn etag(&self) -> &HeaderValue {
+        &self.etag
     }
 }
 

@@ -67,7 +67,7 @@ pub async fn areas_csv(
         .map_err(|e| AppError::Internal(format!("cannot render CSV: {e}")))?;
     let code = dataset.areas()[area].code.to_string();
     Ok(
-        Reply::versioned(Body::once(bytes), CSV, snapshot.version()).download(file_name(
+        Reply::versioned(Body::once(bytes), CSV, snapshot.etag()).download(file_name(
             &snapshot,
             &format!("areas-{code}"),
             "csv",

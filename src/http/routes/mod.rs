@@ -32,7 +32,7 @@ fn stored(
     Ok(Reply::versioned(
         body.clone(),
         content_type,
-        snapshot.version(),
+        snapshot.etag(),
     ))
 }
 
@@ -46,7 +46,7 @@ fn computed(
     Ok(Reply::versioned(
         Body::once(bytes),
         content_type,
-        snapshot.version(),
+        snapshot.etag(),
     ))
 }
 
@@ -66,7 +66,7 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
 }
 
 /// The `Allow` header of a resource answering `methods` (lower case, as registered): `HEAD` goes wherever `GET`
-/// does, because [`head_as_get`](crate::http::headers::head_as_get) answers it.
+/// does, because [`security_headers`](crate::http::headers::security_headers) answers it.
 fn allow_header(methods: &[&str]) -> String {
     let mut allow = Vec::new();
     for method in methods {
