@@ -3,7 +3,8 @@
 //!
 //! Confidential sites are always written at their published point ([`Dataset::published_point`]), never their own.
 //! Every CSV cell is written [`formula_guarded`](crate::load::formula_guarded): analysts open these files in
-//! spreadsheets, which would otherwise run a listing's `=HYPERLINK(…)` as a formula.
+//! spreadsheets, which would otherwise run a listing's `=HYPERLINK(…)` as a formula. When any listing is sample
+//! data, every CSV starts with the sample-data notice as a comment line (`# SAMPLE DATA: …`), before the header.
 
 use std::io::Write;
 
@@ -37,12 +38,25 @@ fn optional(value: Option<f64>) -> String {
     value.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
 
-/// Writes the area × type CSV (header [`AREA_CSV_COLUMNS`], then one row per pair, in the order given).
-/// Figures are rounded to 4 decimals; a figure that does not apply is left empty.
+/// Writes the sample-data notice, when there is one, as the comment line `# <notice>` that starts every CSV
+/// gapmap writes (spreadsheets show it as the first row; `csv` readers skip it with `comment(Some(b'#'))`).
+pub fn write_notice(notice: Option<&str>, out: &mut impl Write) -> std::io::Result<()> {
+    match notice {
+        // One line whatever the text: a line break inside would start a data row.
+        Some(text) => writeln!(out, "# {}", text.replace(['\r', '\n'], " ")),
+        None => Ok(()),
+    }
+}
+
+/// Writes the area × type CSV: the sample-data [notice](write_notice) when there is one, the header
+/// [`AREA_CSV_COLUMNS`], then one row per pair, in the order given. Figures are rounded to 4 decimals; a figure
+/// that does not apply is left empty.
 pub fn write_area_csv<'a>(
     rows: impl IntoIterator<Item = (&'a ServiceType, &'a AreaCoverage)>,
-    out: impl Write,
+    notice: Option<&str>,
+    mut out: impl Write,
 ) -> csv::Result<()> {
+    write_notice(notice, &mut out)?;
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(AREA_CSV_COLUMNS)?;
     for (service_type, a) in rows {
@@ -86,14 +100,21 @@ pub fn published_record(dataset: &Dataset, site: usize) -> ServiceRecord {
     }
 }
 
-/// Writes every listing as published (columns [`SERVICE_COLUMNS`], the listings file's own schema).
-pub fn write_services_csv(dataset: &Dataset, out: impl Write) -> csv::Result<()> {
+/// Writes the listings `sites` (positions in the dataset) as published: the sample-data [notice](write_notice)
+/// when there is one, then columns [`SERVICE_COLUMNS`], the listings file's own schema.
+pub fn write_services_csv(
+    dataset: &Dataset,
+    sites: impl IntoIterator<Item = usize>,
+    notice: Option<&str>,
+    mut out: impl Write,
+) -> csv::Result<()> {
+    write_notice(notice, &mut out)?;
     // The header is written by hand so that it is there even without rows.
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(out);
     writer.write_record(SERVICE_COLUMNS)?;
-    for site in 0..dataset.services().len() {
+    for site in sites {
         write_listing(&mut writer, &published_record(dataset, site))?;
     }
     writer.flush()?;

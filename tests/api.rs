@@ -322,6 +322,12 @@ async fn exports_are_downloads_with_sensible_names() {
         format!("attachment; filename=\"gapmap-services-{version}.csv\"")
     );
     let mut lines = services.body.lines();
+    let notice = lines.next().unwrap_or_default();
+    assert!(
+        notice.starts_with("# SAMPLE DATA: 1 of 5 service listings"),
+        "the sample-data notice is the first line:\n{}",
+        services.body
+    );
     assert_eq!(
         lines.next(),
         Some(gapmap::load::SERVICE_COLUMNS.join(",").as_str())
@@ -334,6 +340,12 @@ async fn exports_are_downloads_with_sensible_names() {
         format!("attachment; filename=\"gapmap-areas-{version}.csv\"")
     );
     let mut lines = areas.body.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap_or_default()
+            .starts_with("# SAMPLE DATA")
+    );
     assert_eq!(
         lines.next(),
         Some(gapmap::export::AREA_CSV_COLUMNS.join(",").as_str())
@@ -356,7 +368,7 @@ async fn exports_are_downloads_with_sensible_names() {
         one.header("content-disposition"),
         format!("attachment; filename=\"gapmap-areas-{code}-{version}.csv\"")
     );
-    let rows: Vec<&str> = one.body.lines().skip(1).collect();
+    let rows: Vec<&str> = one.body.lines().skip(2).collect();
     assert_eq!(
         rows.len(),
         3,
@@ -372,6 +384,31 @@ async fn exports_are_downloads_with_sensible_names() {
         .get("/api/export/areas.csv?area=E09000099")
         .await
         .expect(400);
+    // `type` filters every export, and an unknown value is refused by name rather than ignored.
+    let first_type = server.state.snapshot().expect("ready").dataset().types()[0]
+        .id
+        .clone();
+    let typed = server
+        .get(&format!("/api/export/areas.csv?type={first_type}"))
+        .await
+        .expect(200);
+    let typed_rows: Vec<&str> = typed.body.lines().skip(2).collect();
+    assert_eq!(typed_rows.len(), 4, "one row per area:\n{}", typed.body);
+    assert!(
+        typed_rows
+            .iter()
+            .all(|r| r.split(',').nth(2) == Some(first_type.as_str())),
+        "{}",
+        typed.body
+    );
+    for path in [
+        "/api/export/areas.csv?type=nope",
+        "/api/export/services.csv?type=nope",
+        "/api/export/services.geojson?type=nope",
+    ] {
+        let refused = server.get(path).await.expect(400);
+        assert!(refused.body.contains("nope"), "{path}: {}", refused.body);
+    }
 
     let geojson = server.get("/api/export/services.geojson").await.expect(200);
     assert_eq!(geojson.header("content-type"), "application/geo+json");

@@ -250,3 +250,59 @@ fn provider_submits_reviewer_approves_and_the_map_changes() {
         ]
     });
 }
+
+#[test]
+fn postcode_search_centres_the_map_at_both_sizes() {
+    scenario("search");
+}
+
+#[test]
+fn colours_put_gaps_first_with_a_one_sentence_legend() {
+    scenario("colours");
+}
+
+#[test]
+fn overview_heat_table_of_every_area_and_type() {
+    scenario("overview");
+}
+
+#[test]
+fn exports_beside_the_tables_filters_notice_and_a_one_page_print() {
+    scenario("exports");
+}
+
+#[test]
+fn navigation_wording_and_fit_at_both_sizes() {
+    scenario("navigation");
+}
+
+#[test]
+fn stale_listings_show_in_the_legend_panel_and_map() {
+    scenario("freshness");
+}
+
+#[test]
+fn provider_dashboard_checks_the_token_and_prevents_double_submits() {
+    scenario_with("providers", |state| {
+        vec![
+            (
+                "GAPMAP_STALE_PROVIDER_TOKEN",
+                add_account(
+                    state,
+                    "provider",
+                    "Harrow Domestic Abuse Partnership (illustrative)",
+                    "harrow-provider",
+                ),
+            ),
+            (
+                "GAPMAP_REVIEWER_TOKEN",
+                add_account(state, "reviewer", "Browser Review Team", "browser-reviewer"),
+            ),
+        ]
+    });
+}
+
+#[test]
+fn axe_finds_no_serious_violations_at_both_sizes() {
+    scenario("axe");
+}

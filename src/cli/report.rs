@@ -122,7 +122,7 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .types
         .iter()
         .flat_map(|t| t.areas.iter().map(move |a| (t.service_type, *a)));
-    crate::export::write_area_csv(rows, out)?;
+    crate::export::write_area_csv(rows, report.notices.sample_data.as_deref(), out)?;
     Ok(())
 }
 

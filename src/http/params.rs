@@ -143,11 +143,15 @@ pub struct TypeQuery {
     pub service_type: Option<String>,
 }
 
-/// Query of `/api/export/areas.csv`.
+/// Query of every `/api/export/…` download.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct AreaExportQuery {
-    /// Only this area's rows (GSS code, e.g. `E09000028`); every area when absent.
+pub struct ExportQuery {
+    /// Only this service type (an id from `/api/types`, e.g. `isva`); all types when absent.
+    #[serde(rename = "type")]
+    pub service_type: Option<String>,
+    /// Only this area (GSS code, e.g. `E09000028`): its rows in the areas CSV, the sites serving it in the
+    /// services downloads; every area when absent.
     pub area: Option<String>,
 }
 

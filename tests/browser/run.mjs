@@ -6,8 +6,9 @@
 // no request went to any other host than the server and that no dialog opened. Prints one line per check and
 // exits non-zero when any fails.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.GAPMAP_CHROMIUM || '/usr/bin/chromium';
@@ -21,10 +22,19 @@ const FLAGS = [
   '--no-first-run',
   '--disable-quic',
 ];
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
+const DESKTOP = { viewport: { width: 1366, height: 900 } };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const WEIGHT_LIMIT_BYTES = 500 * 1024;
+/** Both sizes every issue-13 scenario runs at. */
+const SIZES = [['desktop', DESKTOP], ['phone', PHONE]];
+/** axe-core from the npm registry, pinned in package-lock.json; injected into the page under test. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const luminance = (hex) => {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const shareMet = (c) => (c.required !== null ? (c.required > 0 ? c.capacity_share / c.required : null) : c.relative_rate);
 
 const [base, shots, ...wanted] = process.argv.slice(2);
 if (!base || !shots) {
@@ -341,7 +351,7 @@ const scenarios = {
     await page.selectOption('#field-kind', 'new');
     const fields = {
       listing_id: 'browser-test-isva', name: `Browser test ISVA service, ${name}`, provider: 'Browser Test Org',
-      lat: 'north', lon: String(lon), serves: '', capacity: '2', phone: '020 7946 0998',
+      lat: 'north', lon: String(lon), capacity: '2', phone: '020 7946 0998',
       website: 'https://example.org/browser-test', last_verified: '2026-11-01', source: 'illustrative browser-test row',
     };
     for (const [field, value] of Object.entries(fields)) await page.fill(`#field-${field}`, value);
@@ -382,6 +392,318 @@ const scenarios = {
     const fillAfter = await page.getAttribute(`path[data-code="${code}"]`, 'fill');
     check(fillAfter !== fillBefore, `submission: the map recoloured ${name} (${fillBefore} → ${fillAfter})`);
     await finish('submission', session);
+  },
+
+  /** Postcode search in the header and in Nearest: the map centres on the postcode, results scroll into view. */
+  async search(browser) {
+    for (const [size, device] of SIZES) {
+      const session = await open(browser, device);
+      const { page } = session;
+      const type = await page.$eval('#map', (m) => m.dataset.type);
+      // The postcode directory is read in the background after start: wait until it answers.
+      let place = null;
+      for (let i = 0; i < 100 && !place; i += 1) {
+        place = await api(`/api/geocode?q=SE5%209RS&type=${type}&k=3`).catch(() => null);
+        if (!place) await new Promise((r) => setTimeout(r, 200));
+      }
+      await page.fill('#place-q', 'se5 9rs');
+      await page.press('#place-q', 'Enter');
+      await page.waitForSelector('#near-place');
+      await page.waitForTimeout(900);
+      const [clat, clon] = (await page.$eval('#map', (m) => m.dataset.centre)).split(',').map(Number);
+      check(Math.abs(clat - place.lat) < 0.002 && Math.abs(clon - place.lon) < 0.003, `search ${size}: the map centres on SE5 9RS (${clat}, ${clon} vs ${place.lat}, ${place.lon})`);
+      const said = await page.locator('#near-place').innerText();
+      check(said.includes('SE5 9RS') && said.includes(place.area.name), `search ${size}: names the postcode and its area`, said);
+      const names = await page.$$eval('#near-results .near-list .site-name', (els) => els.map((e) => e.textContent));
+      check(JSON.stringify(names) === JSON.stringify(place.nearest.features.map((f) => f.properties.name)), `search ${size}: the nearest sites are /api/geocode's`);
+      const box = await page.locator('#near-results').boundingBox();
+      const vh = device.viewport.height;
+      check(box && box.y < vh && box.y + 20 > 0, `search ${size}: the results are scrolled into view (top at ${box?.y.toFixed(0)} px)`);
+      await page.fill('#near-q', 'ZZ9 9ZZ');
+      await page.click('.near-form button[type="submit"]');
+      await page.waitForFunction(() => document.getElementById('near-error').textContent.length > 0);
+      const err = await page.locator('#near-error').innerText();
+      check(/ZZ9 ?9ZZ/i.test(err) && /postcode/i.test(err), `search ${size}: an unknown postcode says so`, err);
+      await page.fill('#near-q', 'Hammersmith & Fulham');
+      await page.click('.near-form button[type="submit"]');
+      await page.waitForFunction(() => document.getElementById('near-place')?.textContent.includes('Hammersmith'));
+      check(true, `search ${size}: an area's name is found from the Nearest form`);
+      await page.screenshot({ path: join(shots, `${size}-search.png`) });
+      await finish(`search ${size}`, session);
+    }
+  },
+
+  /** Gap-first colours: the worse the provision, the darker; rate mode capped with its outliers named. */
+  async colours(browser) {
+    for (const [size, device] of SIZES) {
+      const session = await open(browser, device);
+      const { page } = session;
+      const areas = await api('/api/areas');
+      const types = (await api('/api/types')).types;
+      const type = types.find((t) => t.id === 'idva');
+      await setType(page, type.id);
+      const f = await fills(page);
+      const byStatus = {};
+      for (const a of areas.features) byStatus[a.properties.coverage.idva.status] = f[a.properties.code];
+      check(
+        luminance(byStatus.none ?? '#000000') < luminance(byStatus.below) && luminance(byStatus.below) < luminance(byStatus.meets),
+        `colours ${size}: no service darkest, below darker than meets (${JSON.stringify(byStatus)})`,
+      );
+      const sentence = await page.locator('#legend-sentence').textContent();
+      check(sentence.split(/[.!?](\s|$)/).filter((x) => x && x.trim()).length === 1 && sentence.includes('4 FTE advisers per 100,000 women'), `colours ${size}: the legend explains it in one sentence`, sentence);
+      await page.check('input[name="mode"][value="share"]');
+      await page.waitForFunction(() => document.getElementById('map').dataset.mode === 'share');
+      const shares = await fills(page);
+      const rows = areas.features.map((a) => ({ code: a.properties.code, share: Math.min(1, shareMet(a.properties.coverage.idva)) }));
+      rows.sort((a, b) => a.share - b.share);
+      const monotonic = rows.every((r, i) => i === 0 || luminance(shares[r.code]) >= luminance(shares[rows[i - 1].code]) - 0.5);
+      check(monotonic, `colours ${size}: share of benchmark met is darker the less is met`);
+      await page.check('input[name="mode"][value="rate"]');
+      await setType(page, 'isva');
+      await page.waitForFunction(() => document.getElementById('map').dataset.mode === 'rate');
+      const isva = areas.features.map((a) => ({ name: a.properties.name, code: a.properties.code, rate: a.properties.coverage.isva.rate })).sort((a, b) => b.rate - a.rate);
+      const legend = await page.locator('#legend-sentence').textContent();
+      check(legend.includes(isva[0].name), `colours ${size}: the rate legend names the outlier ${isva[0].name}`, legend);
+      const rateFills = await fills(page);
+      const distinct = new Set(isva.slice(1).map((r) => rateFills[r.code])).size;
+      check(distinct >= 10, `colours ${size}: the other areas are told apart (${distinct} colours)`);
+      await finish(`colours ${size}`, session);
+    }
+  },
+
+  /** The borough × type heat table: API figures, sortable, each cell opens its area and type. */
+  async overview(browser) {
+    for (const [size, device] of SIZES) {
+      const session = await open(browser, device, '/#view=overview');
+      const { page } = session;
+      await page.waitForSelector('#overview-table');
+      const areas = await api('/api/areas');
+      const types = (await api('/api/types')).types;
+      check((await page.locator('#overview-table tbody tr').count()) === 33, `overview ${size}: a row per area`);
+      check((await page.locator('#overview-table thead th').count()) === types.length + 1, `overview ${size}: a column per type`);
+      const camden = areas.features.find((a) => a.properties.code === 'E09000007').properties;
+      const cells = await page.$$eval('#overview-table tr[data-code="E09000007"] a.heat', (as) => as.map((a) => [a.dataset.type, a.textContent]));
+      const wrong = cells.filter(([t, text]) => {
+        const sh = shareMet(camden.coverage[t]);
+        const want = sh === null ? '–' : Math.round(sh * 100) > 999 ? '999+' : String(Math.round(sh * 100));
+        return want !== text;
+      });
+      check(cells.length === types.length && wrong.length === 0, `overview ${size}: Camden's cells are the API's share met`, JSON.stringify(wrong));
+      await page.click('button[data-sort="rape_crisis"]');
+      const order = await page.$$eval('#overview-table tbody tr', (trs) => trs.map((tr) => tr.dataset.code));
+      const shares = order.map((c) => shareMet(areas.features.find((a) => a.properties.code === c).properties.coverage.rape_crisis));
+      check(shares.every((v, i) => i === 0 || v >= shares[i - 1]), `overview ${size}: sorts by a type, worst first`);
+      check((await page.locator('#overview-lottery tbody tr').count()) === types.length, `overview ${size}: lottery figures for every type`);
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const table = await page.$eval('#overview-table', (t) => [t.scrollWidth, t.parentElement.clientWidth]);
+      check(sideways <= 0 && table[0] <= table[1], `overview ${size}: the table fits (${table[0]} ≤ ${table[1]} px)`);
+      await page.locator('#view-overview').evaluate((v) => v.scrollIntoView());
+      await page.screenshot({ path: join(shots, `${size}-overview.png`) });
+      await page.click('#overview-table tr[data-code="E09000033"] a.heat[data-type="haven"]');
+      await page.waitForFunction(() => document.getElementById('area-title')?.textContent === 'Westminster');
+      await page.waitForFunction(() => document.getElementById('map').dataset.type === 'haven');
+      check(true, `overview ${size}: a cell opens Westminster with the Havens`);
+      await finish(`overview ${size}`, session);
+    }
+  },
+
+  /** Downloads beside the tables, with type and area filters and the sample notice; a one-page A4 print. */
+  async exports(browser) {
+    for (const [size, device] of SIZES) {
+      const session = await open(browser, device, '/#type=haven&view=gaps');
+      const { page } = session;
+      await page.waitForSelector('#gaps-downloads');
+      const hrefs = await page.$$eval('#gaps-downloads a', (as) => as.map((a) => a.getAttribute('href')));
+      check(hrefs[0] === '/api/export/areas.csv?type=haven' && hrefs[1].startsWith('/api/gaps?type=haven'), `exports ${size}: CSV and GeoJSON beside the gaps table`, hrefs.join(' '));
+      const csv = await (await fetch(new URL(hrefs[0], base))).text();
+      const lines = csv.trim().split('\n');
+      check(lines[0].startsWith('# SAMPLE DATA'), `exports ${size}: the CSV starts with the sample notice`, lines[0]);
+      check(lines.length === 2 + 33 && lines.slice(2).every((l) => l.split(',')[2] === 'haven'), `exports ${size}: type=haven gives 33 haven rows`);
+      const geo = await (await fetch(new URL(hrefs[1], base))).json();
+      check(geo.type === 'FeatureCollection', `exports ${size}: the GeoJSON link answers`);
+      for (const path of ['/api/export/services.csv?type=nope', '/api/export/areas.csv?type=nope', '/api/export/services.geojson?area=E09000099']) {
+        const r = await fetch(new URL(path, base));
+        const body = await r.json().catch(() => ({}));
+        check(r.status === 400 && /nope|E09000099/.test(body.detail ?? ''), `exports ${size}: ${path} is 400 naming the value`, JSON.stringify(body));
+      }
+      const services = await (await fetch(new URL('/api/export/services.csv?type=haven&area=E09000028', base))).text();
+      const srows = services.trim().split('\n');
+      check(srows[0].startsWith('# SAMPLE DATA') && srows.length > 2 && srows.slice(2).every((l) => l.includes(',haven,')), `exports ${size}: services.csv filters by type and area`);
+      await page.click('#tab-overview');
+      await page.waitForSelector('#overview-downloads');
+      check((await page.locator('#overview-downloads a').count()) === 2, `exports ${size}: CSV and GeoJSON beside the overview`);
+      await page.emulateMedia({ media: 'print' });
+      await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+      await page.waitForTimeout(300);
+      check(!(await page.locator('#panel').isVisible()) && (await page.locator('#legend').isVisible()), `exports ${size}: print shows the map and legend, not the panel`);
+      const meta = await page.locator('#print-meta').innerText();
+      check(meta.includes('1 centre per 400,000 women') && /last verified up to \d{4}-\d\d-\d\d/.test(meta), `exports ${size}: print states the benchmark and the data date`, meta);
+      check(await page.locator('#sample-notice').isVisible(), `exports ${size}: print keeps the sample notice`);
+      if (size === 'desktop') {
+        const pdf = await page.pdf({ format: 'A4', printBackground: true });
+        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+        check(pages === 1, `exports: the print is one A4 page (${pages})`);
+      }
+      await finish(`exports ${size}`, session);
+    }
+  },
+
+  /** All London, confidential results, labels over markers, a key for every glyph, wording, fit, tooltips. */
+  async navigation(browser) {
+    for (const [size, device] of SIZES) {
+      const session = await open(browser, device, '/#type=haven');
+      const { page } = session;
+      const zoom0 = Number(await page.$eval('#map', (m) => m.dataset.zoom ?? '0'));
+      await page.selectOption('#area', 'E09000007');
+      await page.waitForSelector('#area-title');
+      await page.waitForTimeout(900);
+      await page.click('#all-london');
+      await page.waitForTimeout(900);
+      const zoom1 = Number(await page.$eval('#map', (m) => m.dataset.zoom));
+      check(Math.abs(zoom1 - zoom0) < 0.3 || zoom0 === 0, `navigation ${size}: All London goes back to the whole map (zoom ${zoom1})`);
+      const legend = await page.locator('#legend').textContent();
+      check(legend.includes('1 centre per 400,000 women') && !legend.includes('1 centres'), `navigation ${size}: "1 centre per 400,000 women"`);
+      await page.selectOption('#sites', 'all');
+      await page.waitForFunction(() => document.querySelectorAll('#legend-key li').length > 3);
+      const key = await page.locator('#legend-key').textContent();
+      const types = (await api('/api/types')).types;
+      check(types.every((t) => key.includes(t.label)), `navigation ${size}: the legend has a key for every glyph`);
+      const z = await page.evaluate(() => [getComputedStyle(document.querySelector('.leaflet-labels-pane')).zIndex, getComputedStyle(document.querySelector('.leaflet-marker-pane')).zIndex].map(Number));
+      check(z[0] > z[1], `navigation ${size}: borough labels sit above site markers (${z})`);
+      // The idva panel of an area that meets the benchmark: "N FTE advisers against the R required".
+      const areas = await api('/api/areas');
+      const meets = areas.features.find((a) => a.properties.coverage.idva.status === 'meets');
+      if (meets) {
+        await page.goto(new URL(`/#type=idva&view=area&area=${meets.properties.code}`, base).href);
+        await page.reload();
+        await page.waitForSelector('#area-title');
+        const standing = await page.locator('#view-area .standing').innerText();
+        check(/FTE advisers? against the [\d.,]+ required/.test(standing) && !standing.includes('of the'), `navigation ${size}: wording "${standing}"`);
+      }
+      const tables = await page.$$eval('.data-table', (ts) => ts.filter((t) => t.offsetParent).map((t) => [t.id || t.className, t.getBoundingClientRect().right, t.scrollWidth, t.parentElement.clientWidth]));
+      const vw = device.viewport.width;
+      check(tables.every(([, right, sw, cw]) => right <= vw + 0.5 && sw <= cw + 1), `navigation ${size}: every table fits (${JSON.stringify(tables)})`);
+      await page.click('#tab-gaps');
+      await page.waitForSelector('#gaps-table');
+      await page.check('#gaps-all');
+      const gaps = await page.$eval('#gaps-table', (t) => [t.getBoundingClientRect().right, t.scrollWidth, t.parentElement.clientWidth]);
+      const shortfall = await page.$eval('#gaps-table thead th:last-child', (th) => th.getBoundingClientRect().right);
+      check(gaps[0] <= vw && gaps[1] <= gaps[2] + 1 && shortfall <= vw, `navigation ${size}: the gaps table's Shortfall column is on screen (${shortfall.toFixed(0)} ≤ ${vw})`);
+      await page.locator('#map').scrollIntoViewIfNeeded();
+      const mapBox = await page.locator('#map').boundingBox();
+      await page.mouse.move(mapBox.x + mapBox.width - 6, mapBox.y + mapBox.height * 0.45);
+      await page.waitForTimeout(300);
+      const tip = await page.locator('.leaflet-tooltip').first().boundingBox().catch(() => null);
+      check(!tip || (tip.x >= 0 && tip.x + tip.width <= vw), `navigation ${size}: a tooltip at the map's edge stays on screen (${tip ? `${tip.x.toFixed(0)}–${(tip.x + tip.width).toFixed(0)}` : 'none'})`);
+      // A confidential type: the nearest result shows its whole area, not a 500 m patch.
+      await page.goto(new URL('/#type=rape_crisis&view=nearest', base).href);
+      await page.reload();
+      await page.waitForSelector('#near-q');
+      await page.fill('#near-q', 'SE5 9RS');
+      await page.click('.near-form button[type="submit"]');
+      await page.waitForSelector('#near-results .near-list li');
+      await page.waitForTimeout(900);
+      const zoom = Number(await page.$eval('#map', (m) => m.dataset.zoom));
+      check(zoom <= 12.5, `navigation ${size}: a confidential result shows its whole area (zoom ${zoom})`);
+      await finish(`navigation ${size}`, session);
+    }
+  },
+
+  /** Stale listings: in the legend with the last-verified date, in the area panel, and on the map. */
+  async freshness(browser) {
+    const services = await api('/api/services');
+    const stale = services.features.filter((f) => f.properties.stale);
+    const latest = services.features.map((f) => f.properties.last_verified).sort().pop();
+    const site = stale.find((f) => f.properties.location_precision === 'exact');
+    for (const [size, device] of SIZES) {
+      const session = await open(browser, device, `/#type=${site.properties.type}&view=area&area=${site.properties.located_in}`);
+      const { page } = session;
+      await page.waitForSelector('#area-stale');
+      const fresh = await page.locator('#legend-fresh').textContent();
+      check(fresh.includes(latest) && fresh.includes(`${stale.length} listings`), `freshness ${size}: the legend says ${stale.length} stale, last verified ${latest}`, fresh);
+      const detail = await api(`/api/areas/${site.properties.located_in}`);
+      const note = await page.locator('#area-stale').innerText();
+      check(note.startsWith(`${detail.properties.stale_listings} listing`), `freshness ${size}: the area panel gives its stale_listings (${detail.properties.stale_listings})`, note);
+      check((await page.locator(`#view-area .area-type li[data-site="${site.properties.id}"] .stale-flag`).count()) === 1, `freshness ${size}: the stale listing is flagged in the panel`);
+      await page.waitForTimeout(900);
+      const marker = page.locator(`.site-marker.stale[data-site="${site.properties.id}"]`);
+      check((await marker.count()) === 1, `freshness ${size}: the stale listing is marked on the map`);
+      await finish(`freshness ${size}`, session);
+    }
+  },
+
+  /** The provider dashboard: token checked at once, listings with stale flags, submissions, no double submit. */
+  async providers(browser) {
+    const provider = process.env.GAPMAP_STALE_PROVIDER_TOKEN;
+    const reviewer = process.env.GAPMAP_REVIEWER_TOKEN;
+    if (!check(Boolean(provider && reviewer), 'providers: accounts were made for the test')) return;
+    const org = 'Harrow Domestic Abuse Partnership (illustrative)';
+    for (const [size, device] of SIZES) {
+      const session = await open(browser, device, '/providers.html');
+      const { page } = session;
+      await page.fill('#token', 'not-a-token');
+      await page.click('#signin-form button[type="submit"]');
+      await page.waitForFunction(() => /refused/.test(document.getElementById('signin-status').textContent));
+      check(await page.locator('#submit').isHidden(), `providers ${size}: a wrong token is refused at sign-in`);
+      await page.fill('#token', provider);
+      await page.click('#signin-form button[type="submit"]');
+      await page.waitForFunction(() => document.getElementById('whoami').textContent.length > 0);
+      const who = await page.locator('#whoami').innerText();
+      check(who.includes('provider') && who.includes(org), `providers ${size}: shows role and organisation`, who);
+      await page.waitForSelector('#mine-listings li[data-listing="idva-harrow"]');
+      check((await page.locator('#mine-listings li[data-listing="idva-harrow"] .stale-flag').count()) === 1, `providers ${size}: my listings flag the stale one`);
+      await page.locator('#mine-listings li[data-listing="idva-harrow"] button').click();
+      await page.waitForFunction(() => document.getElementById('field-name').value.length > 0);
+      check((await page.inputValue('#field-serves')) === '', `providers ${size}: loading keeps an empty serves empty`);
+      await page.fill('#field-last_verified', '2026-11-30');
+      const before = (await (await fetch(new URL('/api/submissions', base), { headers: { Authorization: `Bearer ${provider}` } })).json()).submissions.length;
+      const send = page.locator('#submit-form button[type="submit"]');
+      await send.dblclick();
+      await page.waitForFunction(() => document.getElementById('submit-status').textContent.startsWith('Sent for review'));
+      const after = (await (await fetch(new URL('/api/submissions', base), { headers: { Authorization: `Bearer ${provider}` } })).json()).submissions;
+      check(after.length === before + 1, `providers ${size}: a double click on Send makes one submission (${before} → ${after.length})`);
+      const mine = after[after.length - 1];
+      const review = await (await fetch(new URL(`/api/submissions/${mine.id}`, base), { headers: { Authorization: `Bearer ${reviewer}` } })).json();
+      const changed = review.diff.filter((d) => d.changed).map((d) => d.field);
+      check(JSON.stringify(changed) === JSON.stringify(['last_verified']), `providers ${size}: the reviewer's diff shows only the real change`, changed.join(','));
+      await fetch(new URL(`/api/submissions/${mine.id}/reject`, base), {
+        method: 'POST', headers: { Authorization: `Bearer ${reviewer}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ comment: `Please attach the contract (${size}).` }),
+      });
+      await page.reload();
+      await page.waitForSelector(`#mine-table tr[data-submission="${mine.id}"]`);
+      const row = await page.locator(`#mine-table tr[data-submission="${mine.id}"]`).innerText();
+      check(row.includes('rejected') && row.includes(`Please attach the contract (${size}).`) && /\d{4}-\d\d-\d\d/.test(row), `providers ${size}: the rejection shows with the reviewer's comment and date`, row);
+      await page.locator('.serves-picker summary').click();
+      await page.check('#serves-E09000005');
+      await page.check('#serves-E09000015');
+      check((await page.inputValue('#field-serves')) === 'E09000005;E09000015', `providers ${size}: serves is picked from area names`);
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(sideways <= 0, `providers ${size}: fits the width (${sideways}px)`);
+      await page.locator('#mine').evaluate((m) => m.scrollIntoView());
+      await page.screenshot({ path: join(shots, `${size}-providers.png`) });
+      await finish(`providers ${size}`, session);
+    }
+  },
+
+  /** axe-core on the map (each view) and the providers page, at both sizes: no serious or critical violation. */
+  async axe(browser) {
+    for (const [size, device] of SIZES) {
+      for (const path of ['/#view=gaps', '/#view=overview', '/#view=nearest', '/#view=area&area=E09000007', '/providers.html']) {
+        // axe is injected as an inline script, which the page's Content-Security-Policy rightly refuses.
+        const session = await open(browser, { ...device, bypassCSP: true }, path);
+        const { page } = session;
+        await page.waitForTimeout(500);
+        await page.addScriptTag({ content: AXE_SOURCE });
+        const result = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+          return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+        });
+        const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        check(serious.length === 0, `axe ${size} ${path}: no serious violations`, JSON.stringify(serious));
+        await finish(`axe ${size} ${path}`, session);
+      }
+    }
   },
 
   /** Phone-sized screen: map, an area panel and the gaps view. */

@@ -39,6 +39,27 @@ export const services = (type) => getJson('/api/services', { type });
 /** The k sites of a type nearest a point, and the area the point lies in. */
 export const nearest = ({ lat, lon, type, k }) => getJson('/api/nearest', { lat, lon, type, k });
 
+/** A postcode or an area's name: its point, its area and, with `type`, the nearest sites (as /api/nearest). */
+export const geocode = ({ q, type, k }) => getJson('/api/geocode', { q, type, k });
+/** Every type's lottery summary and London-wide rate. */
+export const lotteries = () => getJson('/api/lottery');
+/** The signed-in account (role, organisation) for a token; 401 for a wrong one. */
+export async function me(token) {
+  const response = await fetch('/api/me', { headers: { Accept: 'application/json', Authorization: `Bearer ${token}` } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body?.error, body?.detail);
+  return body;
+}
+
+/** A download URL under /api/export/ with the `type` and `area` filters (absent ones left out). */
+export function exportUrl(file, { type, area } = {}) {
+  const params = new URLSearchParams();
+  if (type) params.set('type', type);
+  if (area) params.set('area', area);
+  const query = params.toString();
+  return `/api/export/${file}${query ? `?${query}` : ''}`;
+}
+
 /** Where an area's figures (one row per type) download as CSV. */
 export function areaCsvUrl(code) {
   return `/api/export/areas.csv?area=${encodeURIComponent(code)}`;

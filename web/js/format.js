@@ -45,9 +45,29 @@ export function ratePer(type) {
   return `per ${whole.format(type.rate_per)} ${type.basis === 'population' ? 'people' : type.basis}`;
 }
 
-/** "1 centres per 200,000 women — Council of Europe (2008) …", or null without a benchmark. */
+/**
+ * A type's capacity unit for `value` of it: "1 centre", "2 centres", "1 FTE adviser", "0.5 FTE advisers". The
+ * taxonomy writes units in the plural; exactly one takes the singular (the last word without its final "s").
+ */
+export function unit(type, value) {
+  const plural = type.capacity_unit;
+  if (value !== 1 || !plural.endsWith('s')) return plural;
+  return plural.slice(0, -1);
+}
+
+/** A figure with its unit: "1 centre", "7.97 FTE advisers". */
+export function amount(type, value) {
+  return `${num(value)} ${unit(type, value)}`;
+}
+
+/** "1 centre per 200,000 women", or null without a benchmark. */
 export function benchmarkText(type) {
   const b = type.benchmark;
   if (!b) return null;
-  return `${decimals.format(b.value)} ${type.capacity_unit} ${ratePer(type)}`;
+  return `${amount(type, b.value)} ${ratePer(type)}`;
+}
+
+/** "1 site", "14 sites": a count with its noun, singular for exactly one. */
+export function count(n, singular, plural = `${singular}s`) {
+  return `${whole.format(n)} ${n === 1 ? singular : plural}`;
 }

@@ -95,6 +95,7 @@ export class GapsView {
           ' Show all areas',
         ),
       ),
+      this.#downloads(type),
       this.#table(this.showAll ? this.rows : inGap),
       h('h3', {}, `Rate by area (${type.capacity_unit} ${ratePer(type)})`),
       h(
@@ -103,6 +104,20 @@ export class GapsView {
         rateChart(this.rows, reference, `${type.capacity_unit} ${ratePer(type)}`, (code) => this.handlers.zoomTo(code)),
       ),
       this.#lotteryFigures(),
+    );
+  }
+
+  /** Downloads of what the table shows: its type's rows as CSV, and the same areas as GeoJSON. */
+  #downloads(type) {
+    const geojson = this.showAll
+      ? `/api/areas?type=${encodeURIComponent(type.id)}`
+      : `/api/gaps?type=${encodeURIComponent(type.id)}&status=none,below`;
+    return h(
+      'p',
+      { class: 'downloads', id: 'gaps-downloads' },
+      h('a', { href: api.exportUrl('areas.csv', { type: type.id }), download: '', class: 'download', 'data-format': 'csv' }, `${type.label}: every area (CSV)`),
+      ' ',
+      h('a', { href: geojson, download: `gapmap-${this.showAll ? 'areas' : 'gaps'}-${type.id}.geojson`, class: 'download', 'data-format': 'geojson' }, this.showAll ? 'These areas (GeoJSON)' : 'Areas in gap (GeoJSON)'),
     );
   }
 

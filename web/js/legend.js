@@ -1,12 +1,33 @@
-// The legend: what the colours mean for the chosen type and mode, the benchmark and its source, and the symbol of
-// the type's sites. A Leaflet control, so it sits on the map; its text is ordinary page text for screen readers.
+// The legend: one sentence saying what the colours mean for the chosen type and mode, the scale or the status
+// swatches, the benchmark and its source, a key for every site symbol on the map, and how fresh the listings are.
+// A Leaflet control, so it sits on the map (and prints with it); its text is ordinary page text for screen readers.
 
 import { h } from './dom.js';
-import { STATUS_COLOUR, viridisGradient } from './colour.js';
-import { STATUS_LABEL, benchmarkText, num, ratePer } from './format.js';
+import { STATUS_COLOUR, scaleGradient } from './colour.js';
+import { STATUS_LABEL, benchmarkText, count, num, pct, ratePer } from './format.js';
 import { typeSymbol } from './markers.js';
 
 const L = window.L;
+
+/** The one sentence that explains the colours. */
+export function legendSentence(type, mode, scale) {
+  const benchmark = benchmarkText(type);
+  if (mode === 'status') {
+    return benchmark
+      ? `The darker an area, the worse its provision: dark red has no service, orange is below the benchmark of ${benchmark}, the palest meet it.`
+      : `Dark red areas have no service; grey areas are served (${type.label} has no benchmark to measure against).`;
+  }
+  if (mode === 'share') {
+    return benchmark
+      ? `The darker an area, the further it is below the benchmark of ${benchmark}: the darkest have nothing, the palest meet it.`
+      : `The darker an area, the further its rate is below the London-wide rate (no benchmark): the darkest have nothing, the palest match or exceed London.`;
+  }
+  const anchor = benchmark ? 'the benchmark' : 'the London-wide rate';
+  const outliers = scale.outliers.length
+    ? `, above it ${scale.outliers.map((o) => `${o.name} (${num(o.rate)})`).join(', ')}`
+    : '';
+  return `The darker an area, the fewer ${type.capacity_unit} ${ratePer(type)}: the scale runs from 0 to ${num(scale.cap)}${outliers}, and ▲ marks ${anchor}.`;
+}
 
 export class Legend {
   constructor(map) {
@@ -28,18 +49,26 @@ export class Legend {
     new Control({ position: 'bottomright' }).addTo(map);
   }
 
+  /** Opens the legend (for printing). */
+  open() {
+    this.element.open = true;
+  }
+
   /**
    * @param {object} type the type from `/api/types`
-   * @param {'status'|'rate'} mode
-   * @param {{ max: number, reference: number|null, overallRate: number|null, sites: object|null, style: object }} scale
+   * @param {'status'|'share'|'rate'} mode
+   * @param {{ cap: number, outliers: object[], reference: number|null, sites: object|null,
+   *   symbols: { label: string, style: object }[], freshness: { latest: string|null, stale: number } }} scale
    */
   update(type, mode, scale) {
     const benchmark = benchmarkText(type);
-    const parts = [h('p', { class: 'legend-title' }, type.label)];
+    const parts = [
+      h('p', { class: 'legend-title' }, type.label),
+      h('p', { class: 'legend-sentence', id: 'legend-sentence' }, legendSentence(type, mode, scale)),
+    ];
     if (mode === 'status') {
       const statuses = benchmark ? ['none', 'below', 'meets'] : ['none', 'no_benchmark'];
       parts.push(
-        h('p', { class: 'legend-sub' }, 'Status of each area'),
         h(
           'ul',
           { class: 'legend-swatches' },
@@ -52,24 +81,23 @@ export class Legend {
       );
     } else {
       const ramp = h('span', { class: 'ramp' });
-      ramp.style.background = viridisGradient();
+      ramp.style.background = scaleGradient();
+      const share = mode === 'share';
       const marks = [];
-      if (scale.reference !== null && scale.reference > 0) {
+      const at = share ? 1 : scale.reference && scale.reference > 0 ? scale.reference / scale.cap : null;
+      if (at !== null) {
         const mark = h('span', { class: 'ramp-mark' });
-        mark.style.left = `${Math.min(100, (scale.reference / scale.max) * 100)}%`;
+        mark.style.left = `${Math.min(100, at * 100)}%`;
         marks.push(mark);
       }
       parts.push(
-        h('p', { class: 'legend-sub' }, `Rate: ${type.capacity_unit} ${ratePer(type)}`),
         h('div', { class: 'ramp-wrap' }, ramp, marks),
-        h('div', { class: 'ramp-scale' }, h('span', {}, '0'), h('span', {}, num(scale.max))),
-        scale.reference !== null
-          ? h(
-              'p',
-              { class: 'legend-sub' },
-              `▲ marks ${benchmark ? 'the benchmark' : 'the London-wide rate'}, ${num(scale.reference)}`,
-            )
-          : null,
+        h(
+          'div',
+          { class: 'ramp-scale' },
+          h('span', {}, share ? '0%' : '0'),
+          h('span', {}, share ? (benchmark ? '100% of the benchmark' : '100% of London') : `${num(scale.cap)}+`),
+        ),
       );
     }
     parts.push(
@@ -91,13 +119,30 @@ export class Legend {
     if (scale.sites) {
       parts.push(
         h(
+          'ul',
+          { class: 'legend-key', id: 'legend-key', 'aria-label': 'Site symbols' },
+          scale.symbols.map((s) => h('li', {}, typeSymbol(s.style, 16), ` ${s.label}`)),
+          h('li', {}, h('span', { class: 'stale-dot', 'aria-hidden': 'true' }), ' stale listing (not verified within the stale age, 12 months unless the server says otherwise)'),
+        ),
+        h(
           'p',
           { class: 'legend-sites' },
-          scale.style ? typeSymbol(scale.style, 18) : null,
-          ` ${scale.sites.drawn} site${scale.sites.drawn === 1 ? '' : 's'}`,
+          count(scale.sites.drawn, 'site'),
+          ' on the map',
           scale.sites.confidential
-            ? `; ${scale.sites.confidential} at confidential locations, shown only as the areas they serve`
+            ? `; ${count(scale.sites.confidential, 'site')} at confidential locations, shown only as the areas they serve`
             : '',
+        ),
+      );
+    }
+    const f = scale.freshness;
+    if (f) {
+      parts.push(
+        h(
+          'p',
+          { class: 'legend-fresh', id: 'legend-fresh' },
+          f.latest ? `Listings last verified up to ${f.latest}` : 'No listing has a verification date',
+          `; ${count(f.stale, 'listing')} (${pct(f.total ? f.stale / f.total : 0)}) stale.`,
         ),
       );
     }

@@ -3,13 +3,14 @@
 
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { STATUS_COLOUR, rateDomainMax, viridis } from './colour.js';
-import { STATUS_LABEL, num, ratePer } from './format.js';
+import { STATUS_COLOUR, rateScale, shareColour, shareMet } from './colour.js';
+import { STATUS_LABEL, num, pct, ratePer } from './format.js';
 import { CoverageMap } from './map.js';
 import { Legend } from './legend.js';
 import { SiteLayer, typeStyle } from './markers.js';
 import { showArea } from './panel.js';
 import { GapsView } from './gaps.js';
+import { OverviewView } from './overview.js';
 import { NearestSearch } from './nearest.js';
 import { Tabs } from './tabs.js';
 
@@ -23,7 +24,11 @@ const state = {
   areas: null,
   overallRate: new Map(),
   servicesByType: new Map(),
+  freshness: null,
 };
+
+const VIEWS = ['gaps', 'overview', 'area', 'nearest', 'about'];
+const MODES = ['status', 'share', 'rate'];
 
 const $ = (id) => document.getElementById(id);
 
@@ -59,21 +64,48 @@ let siteLayer;
 let gapsView;
 let nearest;
 let tabs;
+let overview;
+
+/** The rate scale of `type` over every area (capped, with its outliers). */
+function scaleOf(type) {
+  const rows = state.areas.features.map((f) => ({ name: f.properties.name, rate: f.properties.coverage[type.id]?.rate ?? 0 }));
+  return rateScale(rows, reference(type));
+}
 
 function fillFor(type) {
   if (state.mode === 'status') {
     return (p) => STATUS_COLOUR[p.coverage[type.id]?.status] ?? '#999999';
   }
-  const rates = state.areas.features.map((f) => f.properties.coverage[type.id]?.rate ?? 0);
-  const max = rateDomainMax(rates, reference(type));
-  return (p) => viridis((p.coverage[type.id]?.rate ?? 0) / max);
+  if (state.mode === 'share') {
+    return (p) => shareColour(shareMet(p.coverage[type.id]) ?? 0);
+  }
+  const { cap } = scaleOf(type);
+  return (p) => shareColour((p.coverage[type.id]?.rate ?? 0) / cap);
 }
 
 function describe(type) {
   return (p) => {
     const c = p.coverage[type.id];
-    return `${p.name}: ${STATUS_LABEL[c.status]}; ${num(c.rate)} ${type.capacity_unit} ${ratePer(type)}`;
+    const share = shareMet(c);
+    const met = share === null ? '' : `; ${pct(share)} of ${type.benchmark ? 'the benchmark' : 'the London-wide rate'}`;
+    return `${p.name}: ${STATUS_LABEL[c.status]}; ${num(c.rate)} ${type.capacity_unit} ${ratePer(type)}${met}`;
   };
+}
+
+/** The newest `last_verified` of any listing and how many are stale (every type's sites). */
+async function freshness() {
+  if (!state.freshness) {
+    const all = await sitesFor(null);
+    const dates = all.features.map((f) => f.properties.last_verified).filter(Boolean).sort();
+    state.freshness = {
+      latest: dates.length ? dates[dates.length - 1] : null,
+      stale: all.features.filter((f) => f.properties.stale).length,
+      total: all.features.length,
+    };
+    const date = document.getElementById('print-date');
+    if (date) date.textContent = `Data version ${all.version ?? '–'}; listings last verified up to ${state.freshness.latest ?? '–'}.`;
+  }
+  return state.freshness;
 }
 
 async function sitesFor(typeId) {
@@ -100,17 +132,22 @@ async function refresh() {
     if (turn !== refreshes) return;
     sites = siteLayer.show(collection, styleOf);
   }
-  const rates = state.areas.features.map((f) => f.properties.coverage[type.id]?.rate ?? 0);
+  const fresh = await freshness();
+  if (turn !== refreshes) return;
+  const shown = state.sites === 'all' ? state.types : [type];
   legend.update(type, state.mode, {
-    max: rateDomainMax(rates, reference(type)),
+    ...scaleOf(type),
     reference: reference(type),
     sites,
-    style: state.sites === 'type' ? styleOf(type.id) : null,
+    symbols: shown.map((t) => ({ label: t.label, style: styleOf(t.id) })),
+    freshness: fresh,
   });
+  $('print-benchmark').textContent = `${type.label}: ${$('legend-sentence')?.textContent ?? ''}`;
   // Map and legend now agree: say which type and mode they show (read by the browser tests).
   $('map').dataset.type = type.id;
   $('map').dataset.mode = state.mode;
   if (state.view === 'gaps') await gapsView.show(type, state.areas);
+  if (state.view === 'overview') await overview.show(state.types, state.areas);
   if (state.view === 'area' && state.area) await openArea(state.area, { focus: false });
 }
 
@@ -204,7 +241,7 @@ async function start() {
   state.areas = areas;
   for (const t of lottery.types) state.overallRate.set(t.type, t.overall_rate);
   state.typeId = state.types.some((t) => t.id === fragment.type) ? fragment.type : state.types[0]?.id;
-  state.mode = fragment.mode === 'rate' ? 'rate' : 'status';
+  state.mode = MODES.includes(fragment.mode) ? fragment.mode : 'status';
   const notice = areas.sample_data ?? config.sample_data ?? null;
   if (notice) {
     $('sample-notice').hidden = false;
@@ -220,6 +257,10 @@ async function start() {
         tabs.select('nearest', { focus: false });
         nearest.pick(lat, lon);
       },
+      reset: () => {
+        if (state.area) closeArea();
+        nearest.clear();
+      },
     },
   );
   coverageMap.setAreas(areas);
@@ -230,17 +271,40 @@ async function start() {
     openArea: (code) => openArea(code),
   });
   nearest = new NearestSearch($('view-nearest'), coverageMap, { type: currentType });
+  overview = new OverviewView($('view-overview'), {
+    styleOf,
+    open: (code, typeId) => {
+      state.typeId = typeId;
+      $('type').value = typeId;
+      coverageMap.zoomToArea(code);
+      openArea(code).then(() => refresh()).catch(showError);
+    },
+  });
+  $('place-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const q = $('place-q').value.trim();
+    if (!q) return;
+    tabs.select('nearest', { focus: false });
+    nearest.searchPlace(q);
+  });
+  window.addEventListener('beforeprint', () => {
+    legend.open();
+    coverageMap.resize();
+    coverageMap.map.fitBounds(coverageMap.bounds, { animate: false });
+  });
+  window.addEventListener('afterprint', () => coverageMap.resize());
   tabs = new Tabs(document.querySelector('[role="tablist"]'), (view) => {
     state.view = view;
     if (view !== 'nearest') nearest.setPicking(false);
     writeFragment();
     if (view === 'gaps') gapsView.show(currentType(), state.areas).catch(showError);
+    if (view === 'overview') overview.show(state.types, state.areas).catch(showError);
     if (view === 'area' && state.area) openArea(state.area, { focus: false });
   });
   new ResizeObserver(() => coverageMap.resize()).observe($('map'));
   fillControls(fragment);
 
-  const view = ['gaps', 'area', 'nearest', 'about'].includes(fragment.view) ? fragment.view : 'gaps';
+  const view = VIEWS.includes(fragment.view) ? fragment.view : 'gaps';
   state.view = view;
   tabs.select(view, { focus: false, silent: true });
   await refresh();

@@ -43,11 +43,21 @@ export class CoverageMap {
       escapeHtml(options.boundaryAttribution ?? 'Boundaries: ONS / OS, Crown copyright, OGL v3.0'),
     );
     L.control.scale({ metric: true, imperial: true, maxWidth: 140, position: 'bottomleft' }).addTo(this.map);
-    this.map.createPane('labels').style.zIndex = 450;
+    // Above the site markers (600) and below tooltips (650): a marker never hides an area's name.
+    const labels = this.map.createPane('labels');
+    labels.style.zIndex = 620;
+    labels.style.pointerEvents = 'none';
+    this.#allLondonControl();
     this.labels = L.layerGroup().addTo(this.map);
     this.byCode = new Map();
     this.highlight = null;
     this.map.on('zoomend', () => this.#placeLabels());
+    // Where the map is centred, for anyone checking that a search moved it (the browser tests).
+    this.map.on('moveend', () => {
+      const c = this.map.getCenter();
+      element.dataset.centre = `${c.lat.toFixed(5)},${c.lng.toFixed(5)}`;
+      element.dataset.zoom = String(this.map.getZoom());
+    });
     this.map.on('click', (event) => {
       if (this.picking) this.handlers.pick(event.latlng.lat, event.latlng.lng);
     });
@@ -117,7 +127,8 @@ export class CoverageMap {
         path.setAttribute('data-fill', colour);
       }
       layer.unbindTooltip();
-      layer.bindTooltip(h('span', {}, describe(props)), { sticky: true, direction: 'top', className: 'area-tip' });
+      // `auto` puts the tooltip on whichever side of the pointer has room, so it stays on screen.
+      layer.bindTooltip(h('span', {}, describe(props)), { sticky: true, direction: 'auto', className: 'area-tip' });
     });
   }
 
@@ -142,9 +153,31 @@ export class CoverageMap {
     return true;
   }
 
+  /** The bounds of area `code` (a Leaflet LatLngBounds), or null. */
+  areaBounds(code) {
+    return this.byCode.get(code)?.getBounds() ?? null;
+  }
+
+  /** A button on the map that goes back to all of London. */
+  #allLondonControl() {
+    const Control = L.Control.extend({
+      onAdd: () => {
+        const button = h('button', { type: 'button', class: 'all-london', id: 'all-london' }, 'All London');
+        L.DomEvent.disableClickPropagation(button);
+        button.addEventListener('click', () => {
+          this.zoomToAll();
+          this.handlers.reset?.();
+        });
+        return button;
+      },
+    });
+    new Control({ position: 'topleft' }).addTo(this.map);
+  }
+
   /** Back to all of London. */
   zoomToAll() {
     this.map.flyToBounds(this.bounds, { padding: [4, 4], duration: 0.6 });
+    this.highlightArea(null);
   }
 
   /** Whether a click on the map picks a point for the nearest search rather than opening an area. */

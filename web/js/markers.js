@@ -91,7 +91,7 @@ export function siteDetails(p) {
     ['Specialisms', p.specialisms.length ? p.specialisms.join(', ').replaceAll('_', ' ') : null],
     ['Phone', p.phone || null],
     ['Website', p.website ? externalLink(p.website) : null],
-    ['Last verified', p.last_verified],
+    ['Last verified', p.stale ? `${p.last_verified} (stale: not verified recently)` : p.last_verified],
     ['Source', p.source],
   ].filter(([, value]) => value !== null && value !== undefined && value !== '');
   return h(
@@ -133,10 +133,17 @@ export class SiteLayer {
       const p = feature.properties;
       const [lon, lat] = feature.geometry.coordinates;
       const style = styleOf(p.type);
+      const name = `${p.type_label}: ${p.name}${p.stale ? ' (stale listing)' : ''}`;
+      // Anchored at the bottom centre, so the symbol sits above its point and leaves the point's label readable.
       const marker = L.marker([lat, lon], {
-        icon: L.divIcon({ className: 'site-marker', iconSize: [26, 26], html: typeSymbol(style, 26) }),
-        title: `${p.type_label}: ${p.name}`,
-        alt: `${p.type_label}: ${p.name}`,
+        icon: L.divIcon({
+          className: p.stale ? 'site-marker stale' : 'site-marker',
+          iconSize: [22, 22],
+          iconAnchor: [11, 26],
+          html: typeSymbol(style, 22),
+        }),
+        title: name,
+        alt: name,
         keyboard: true,
         riseOnHover: true,
       });

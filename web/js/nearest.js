@@ -1,6 +1,7 @@
-// "Find services near a point": pick a point on the map or type its coordinates, and see the nearest sites of the
-// chosen type with their distances, and the area the point lies in with what serves it. Distances to confidential
-// sites are to their area's published point, which the list says.
+// "Find services near a place": a postcode or an area's name (through /api/geocode), a point picked on the map, or
+// typed coordinates; shows the nearest sites of the chosen type with their distances, and the area the place lies
+// in with what serves it. Distances to confidential sites are to their area's published point, which the list
+// says, and the map then shows the whole area, never a patch around that point.
 
 import { h, replaceChildren } from './dom.js';
 import { km, num, pct } from './format.js';
@@ -24,6 +25,7 @@ export class NearestSearch {
   }
 
   #build() {
+    this.place = h('input', { id: 'near-q', name: 'q', type: 'search', autocomplete: 'postal-code', spellcheck: 'false', placeholder: 'SE5 9RS or Camden', 'aria-describedby': 'near-q-help' });
     this.lat = h('input', { id: 'near-lat', name: 'lat', type: 'text', inputmode: 'decimal', autocomplete: 'off', required: true, placeholder: '51.5074' });
     this.lon = h('input', { id: 'near-lon', name: 'lon', type: 'text', inputmode: 'decimal', autocomplete: 'off', required: true, placeholder: '-0.1278' });
     this.k = h('select', { id: 'near-k', name: 'k' }, [3, 5, 10].map((n) => h('option', { value: n }, String(n))));
@@ -44,6 +46,13 @@ export class NearestSearch {
           this.search();
         },
       },
+      h(
+        'div',
+        { class: 'field wide' },
+        h('label', { for: 'near-q' }, 'Postcode or area'),
+        this.place,
+        h('span', { class: 'muted small', id: 'near-q-help' }, 'Or leave it empty and give coordinates.'),
+      ),
       h('div', { class: 'field' }, h('label', { for: 'near-lat' }, 'Latitude'), this.lat),
       h('div', { class: 'field' }, h('label', { for: 'near-lon' }, 'Longitude'), this.lon),
       h('div', { class: 'field' }, h('label', { for: 'near-k' }, 'How many'), this.k),
@@ -52,8 +61,8 @@ export class NearestSearch {
     );
     replaceChildren(
       this.container,
-      h('h2', { id: 'near-title', tabindex: '-1' }, 'Find services near a point'),
-      h('p', { class: 'muted' }, 'Click “Pick a point on the map” and then the map, or enter coordinates (WGS84 degrees).'),
+      h('h2', { id: 'near-title', tabindex: '-1' }, 'Find services near a place'),
+      h('p', { class: 'muted' }, 'Type a postcode or an area’s name, click “Pick a point on the map” and then the map, or enter coordinates (WGS84 degrees). Searches are not logged.'),
       form,
       this.results,
     );
@@ -69,43 +78,75 @@ export class NearestSearch {
 
   /** A point picked on the map: fill the form and search. */
   pick(lat, lon) {
+    this.place.value = '';
     this.lat.value = lat.toFixed(5);
     this.lon.value = lon.toFixed(5);
     this.setPicking(false);
     this.search();
   }
 
-  /** Searches from the form's point; the API checks the values and its message is shown as given. */
+  /** Searches for a postcode or an area's name (the header's search box calls this too). */
+  async searchPlace(q) {
+    this.place.value = q;
+    return this.search();
+  }
+
+  /**
+   * Searches from the form: the postcode or area when one is given, else the coordinates. The API checks the
+   * values and its message is shown as given.
+   */
   async search() {
     this.error.textContent = '';
     const type = this.ctx.type();
-    const [lat, lon] = [this.lat.value.trim(), this.lon.value.trim()];
+    const q = this.place.value.trim();
     try {
-      const answer = await api.nearest({ lat, lon, type: type.id, k: this.k.value });
-      this.#draw(answer, type, Number(lat), Number(lon));
+      if (q) {
+        const place = await api.geocode({ q, type: type.id, k: this.k.value });
+        this.lat.value = place.lat.toFixed(5);
+        this.lon.value = place.lon.toFixed(5);
+        this.#draw(place.nearest, type, place.lat, place.lon, place);
+      } else {
+        const [lat, lon] = [this.lat.value.trim(), this.lon.value.trim()];
+        const answer = await api.nearest({ lat, lon, type: type.id, k: this.k.value });
+        this.#draw(answer, type, Number(lat), Number(lon), null);
+      }
     } catch (error) {
       this.error.textContent = error.message;
       this.layer.clearLayers();
       replaceChildren(this.results);
+      this.error.scrollIntoView({ block: 'nearest' });
     }
   }
 
-  #draw(answer, type, lat, lon) {
+  #draw(answer, type, lat, lon, place) {
     this.layer.clearLayers();
     const here = L.circleMarker([lat, lon], { radius: 7, color: '#000', weight: 2, fillColor: '#fff', fillOpacity: 1 });
-    here.bindTooltip('Search point', { direction: 'top' });
+    here.bindTooltip(place ? place.label : 'Search point', { direction: 'auto' });
     this.layer.addLayer(here);
     const bounds = L.latLngBounds([[lat, lon]]);
     for (const f of answer.features) {
       const [slon, slat] = f.geometry.coordinates;
-      if (f.properties.location_precision === 'confidential') continue;
+      if (f.properties.location_precision === 'confidential') {
+        // Its point is the area's, not the site's: show the area it is somewhere in.
+        const area = this.coverageMap.areaBounds(f.properties.located_in);
+        if (area) bounds.extend(area);
+        continue;
+      }
       this.layer.addLayer(L.polyline([[lat, lon], [slat, slon]], { color: '#000', weight: 1.5, dashArray: '4 4', interactive: false }));
       bounds.extend([slat, slon]);
     }
-    this.coverageMap.map.flyToBounds(bounds.pad(0.2), { maxZoom: 14, duration: 0.5 });
+    // Symmetric about the place, so the map centres on it with every result in view.
+    const [ne, sw] = [bounds.getNorthEast(), bounds.getSouthWest()];
+    const dLat = Math.max(ne.lat - lat, lat - sw.lat, 0.002);
+    const dLon = Math.max(ne.lng - lon, lon - sw.lng, 0.003);
+    const centred = L.latLngBounds([lat - dLat, lon - dLon], [lat + dLat, lon + dLon]);
+    this.coverageMap.map.flyToBounds(centred.pad(0.1), { maxZoom: 14, duration: 0.5 });
     const area = answer.area;
     replaceChildren(
       this.results,
+      place
+        ? h('p', { class: 'standing', id: 'near-place' }, `${place.label}${place.area ? `, in ${place.area.name}` : ', outside every area'}`)
+        : null,
       h('h3', {}, `Nearest ${type.label.toLowerCase()}`),
       answer.features.length
         ? h(
@@ -150,6 +191,7 @@ export class NearestSearch {
           ]
         : h('p', { class: 'muted' }, 'The point is outside every area.'),
     );
+    this.results.scrollIntoView({ block: 'start', behavior: 'instant' });
   }
 
   clear() {

@@ -2,7 +2,7 @@
 // benchmark and a link to its CSV. Everything from the API is inserted as text.
 
 import { h, replaceChildren } from './dom.js';
-import { STATUS_LABEL, benchmarkText, km, num, pct, people, ratePer } from './format.js';
+import { STATUS_LABEL, amount, benchmarkText, count, km, num, pct, people, ratePer } from './format.js';
 import { typeSymbol } from './markers.js';
 import * as api from './api.js';
 
@@ -12,19 +12,18 @@ function statusBadge(status) {
 
 /** One sentence on where the area stands for the chosen type, with the shortfall in the type's unit. */
 function standing(type, c) {
-  const unit = type.capacity_unit;
   if (c.status === 'none') {
     return c.required !== null
-      ? `No ${type.label.toLowerCase()} serve this area. The benchmark asks for ${num(c.required)} ${unit}.`
+      ? `No ${type.label.toLowerCase()} serve this area. The benchmark asks for ${amount(type, c.required)}.`
       : `No ${type.label.toLowerCase()} serve this area.`;
   }
   if (c.required === null) {
-    return `${c.serving} serving; ${num(c.capacity_share)} ${unit} apportioned to this area (no benchmark to compare with).`;
+    return `${count(c.serving, 'site')} serving; ${amount(type, c.capacity_share)} apportioned to this area (no benchmark to compare with).`;
   }
   if (c.status === 'meets') {
-    return `Meets the benchmark: ${num(c.capacity_share)} of the ${num(c.required)} ${unit} required.`;
+    return `Meets the benchmark: ${amount(type, c.capacity_share)} against the ${num(c.required)} required.`;
   }
-  return `Shortfall of ${num(c.shortfall)} ${unit}: ${num(c.capacity_share)} of the ${num(c.required)} required.`;
+  return `Shortfall of ${amount(type, c.shortfall)}: ${amount(type, c.capacity_share)} against the ${num(c.required)} required.`;
 }
 
 function figures(type, c) {
@@ -32,11 +31,11 @@ function figures(type, c) {
     ['Status', statusBadge(c.status)],
     ['Located in the area', String(c.located)],
     ['Serving the area', c.serving_unknown_capacity ? `${c.serving} (${c.serving_unknown_capacity} of unknown capacity)` : String(c.serving)],
-    ['Capacity share', `${num(c.capacity_share)} ${type.capacity_unit}`],
+    ['Capacity share', amount(type, c.capacity_share)],
     [`Rate (${ratePer(type)})`, num(c.rate)],
     ['Compared with London', c.relative_rate === null ? '–' : `${num(c.relative_rate)} × the London-wide rate`],
-    ['Required by the benchmark', c.required === null ? 'no benchmark' : `${num(c.required)} ${type.capacity_unit}`],
-    ['Shortfall', c.shortfall === null ? '–' : `${num(c.shortfall)} ${type.capacity_unit}`],
+    ['Required by the benchmark', c.required === null ? 'no benchmark' : amount(type, c.required)],
+    ['Shortfall', c.shortfall === null ? '–' : amount(type, c.shortfall)],
   ];
   if (c.access) {
     rows.push(
@@ -59,6 +58,7 @@ function siteLine(site, extra) {
     h('span', { class: 'site-name' }, site.name),
     h('span', { class: 'site-meta' }, `${site.provider} · ${where}${extra ? ` · ${extra}` : ''}`),
     site.illustrative ? h('span', { class: 'sample-flag' }, 'sample') : null,
+    site.stale ? h('span', { class: 'stale-flag', title: `Last verified ${site.last_verified}` }, `stale: last verified ${site.last_verified}`) : null,
   );
 }
 
@@ -72,7 +72,7 @@ function servingList(type, sites) {
         s,
         s.capacity_share === null
           ? 'capacity unknown'
-          : `${pct(s.capacity_fraction)} of its ${num(s.capacity)} ${type.capacity_unit} = ${num(s.capacity_share)}`,
+          : `${pct(s.capacity_fraction)} of its ${amount(type, s.capacity)} = ${num(s.capacity_share)}`,
       ),
     ),
   );
@@ -135,6 +135,13 @@ export async function showArea(container, code, ctx) {
       h('button', { type: 'button', class: 'close', onclick: ctx.onClose, 'aria-label': 'Close the area panel' }, '×'),
     ),
     h('p', { class: 'muted' }, `${p.code} · ${basisRows.join(' · ')}${p.estimated_basis ? ' (some figures estimated)' : ''}`),
+    h(
+      'p',
+      { class: p.stale_listings ? 'stale-note' : 'muted', id: 'area-stale' },
+      p.stale_listings
+        ? `${count(p.stale_listings, 'listing')} serving ${p.name} ${p.stale_listings === 1 ? 'is' : 'are'} stale (not verified recently): check before relying on ${p.stale_listings === 1 ? 'it' : 'them'}.`
+        : `No listing serving ${p.name} is stale.`,
+    ),
     h(
       'section',
       { class: 'area-type', 'aria-labelledby': 'area-type-title' },

@@ -168,6 +168,7 @@ macro_rules! store_route_table {
 }
 
 store_route_table! {
+    "/api/me" => get submissions::me,
     "/api/submissions" => get submissions::list | post submissions::create,
     "/api/submissions/{id}" => get submissions::detail,
     "/api/submissions/{id}/approve" => post submissions::approve,

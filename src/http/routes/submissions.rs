@@ -52,6 +52,39 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     Ok(Some(key.to_owned()))
 }
 
+/// Who a token signs in as: `GET /api/me`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Me {
+    /// The account's handle, if it has one.
+    pub name: Option<String>,
+    /// `provider`, `reviewer` or `admin`.
+    #[schema(example = "provider")]
+    pub role: &'static str,
+    /// The account's organisation: always set for a provider.
+    pub organisation: Option<String>,
+}
+
+/// The account the bearer token belongs to, so that a page can check a token at sign-in and say who is signed in.
+#[utoipa::path(
+    get,
+    path = "/api/me", operation_id = "me",
+    tag = "submissions",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in account", body = Me),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins from this address", body = ErrorBody),
+    )
+)]
+pub async fn me(account: Authenticated) -> HttpResponse {
+    let account = account.0;
+    HttpResponse::Ok().json(Me {
+        name: account.name,
+        role: account.role.as_str(),
+        organisation: account.organisation,
+    })
+}
+
 /// Propose a new listing, a change (full or partial) to one of the organisation's listings, or a closure.
 #[utoipa::path(
     post,

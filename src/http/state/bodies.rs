@@ -135,7 +135,12 @@ impl Snapshot {
     pub fn services_csv(&self) -> Result<&Body, SnapshotError> {
         self.stored.services_csv.get_or_render(|| {
             let mut csv = Vec::new();
-            export::write_services_csv(self.dataset(), &mut csv)?;
+            export::write_services_csv(
+                self.dataset(),
+                0..self.dataset().services().len(),
+                self.published.sample_data(),
+                &mut csv,
+            )?;
             Ok(Body::stored(csv)?)
         })
     }
@@ -150,7 +155,7 @@ impl Snapshot {
                 .zip(&self.analysis.types)
                 .flat_map(|(st, result)| result.areas.iter().map(move |a| (st, a)));
             let mut csv = Vec::new();
-            export::write_area_csv(rows, &mut csv)?;
+            export::write_area_csv(rows, self.published.sample_data(), &mut csv)?;
             Ok(Body::stored(csv)?)
         })
     }

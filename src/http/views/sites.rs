@@ -125,7 +125,8 @@ pub struct SiteFilter {
 }
 
 impl SiteFilter {
-    fn keeps(&self, source: Source<'_>, site: usize) -> bool {
+    /// Whether site `site` (position in the dataset) passes every filter given.
+    pub fn keeps(&self, source: Source<'_>, site: usize) -> bool {
         let dataset = source.dataset();
         self.service_type.is_none_or(|t| dataset.type_of(site) == t)
             && self
