@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod listings;
+pub mod plan;
 mod report;
 pub mod serve;
 
@@ -49,6 +50,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the database with a backup; stop the server first.
     Restore(backup::RestoreArgs),
+    /// Choose k new hubs of a type (MCLP or p-median), existing sites kept open; prints JSON.
+    Plan(plan::PlanArgs),
 }
 
 /// Where the database lives (`<data-dir>/gapmap.db`, created on first use).
@@ -203,6 +206,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::ExportServices(args) => listings::run_export(&args, &mut out),
         Command::Backup(args) => backup::run_backup(&args, &mut out),
         Command::Restore(args) => backup::run_restore(&args, &mut out),
+        Command::Plan(args) => plan::run(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
