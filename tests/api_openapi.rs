@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{TestServer, fixture_paths, spawn};
-use gapmap::http::routes::{ROUTES, STORE_ROUTES};
+use gapmap::http::routes::{COMPUTE_ROUTES, ROUTES, STORE_ROUTES};
 use serde_json::Value;
 
 async fn document(server: &TestServer) -> Value {
@@ -69,6 +69,7 @@ async fn the_document_is_openapi_3_1_and_its_paths_are_the_registered_routes() {
         .iter()
         .copied()
         .chain(STORE_ROUTES.iter().map(|(path, _)| *path))
+        .chain(COMPUTE_ROUTES.iter().map(|(path, _)| *path))
         .collect();
     assert_eq!(
         documented, registered,
@@ -76,8 +77,8 @@ async fn the_document_is_openapi_3_1_and_its_paths_are_the_registered_routes() {
     );
     assert_eq!(
         registered.len(),
-        ROUTES.len() + STORE_ROUTES.len(),
-        "a path is in both route tables"
+        ROUTES.len() + STORE_ROUTES.len() + COMPUTE_ROUTES.len(),
+        "a path is in two route tables"
     );
     for path in ROUTES {
         let item = &doc["paths"][path];
@@ -92,7 +93,7 @@ async fn the_document_is_openapi_3_1_and_its_paths_are_the_registered_routes() {
             "{path} documents no 200 answer"
         );
     }
-    for (path, registered) in STORE_ROUTES {
+    for (path, registered) in STORE_ROUTES.iter().chain(COMPUTE_ROUTES) {
         let item = &doc["paths"][path];
         let mut methods: Vec<&str> = item
             .as_object()
@@ -128,7 +129,12 @@ async fn the_document_is_openapi_3_1_and_its_paths_are_the_registered_routes() {
         .collect();
     assert_eq!(
         operation_ids.len(),
-        ROUTES.len() + STORE_ROUTES.iter().map(|(_, m)| m.len()).sum::<usize>(),
+        ROUTES.len()
+            + STORE_ROUTES
+                .iter()
+                .chain(COMPUTE_ROUTES)
+                .map(|(_, m)| m.len())
+                .sum::<usize>(),
         "operationIds must be unique"
     );
     // Every $ref resolves.

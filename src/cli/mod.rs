@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod backup;
 pub mod listings;
 pub mod postcodes;
+pub mod plan;
 mod report;
 pub mod serve;
 
@@ -52,6 +53,8 @@ pub enum Command {
     Restore(backup::RestoreArgs),
     /// Convert an ONS Postcode Directory CSV into the postcode file postcode search reads (`serve --postcodes`).
     ImportPostcodes(postcodes::ImportPostcodesArgs),
+    /// Choose k new hubs of a type (MCLP or p-median), existing sites kept open; prints JSON.
+    Plan(plan::PlanArgs),
 }
 
 /// Where the database lives (`<data-dir>/gapmap.db`, created on first use).
@@ -212,6 +215,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Backup(args) => backup::run_backup(&args, &mut out),
         Command::Restore(args) => backup::run_restore(&args, &mut out),
         Command::ImportPostcodes(args) => postcodes::run(&args, &mut out),
+        Command::Plan(args) => plan::run(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

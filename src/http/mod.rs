@@ -172,6 +172,7 @@ pub fn serve(
             ))
             .configure(routes::api)
             .configure(routes::store_api)
+            .configure(routes::compute_api)
             .configure(|cfg| routes::web::web_routes(cfg, static_dir.as_deref()))
             .default_service(web::to(routes::not_found))
     })

@@ -6,6 +6,7 @@
 
 mod cost;
 mod demand;
+pub mod siting;
 
 pub use cost::{CostMatrix, CostProblem};
 pub use demand::{DemandPoint, SupplySite, grid_demand, locate_demand, type_supply};

@@ -11,6 +11,7 @@ pub mod listing_fields;
 pub mod nearest;
 pub mod openapi;
 pub mod openreferral;
+pub mod plan;
 pub mod services;
 pub mod submissions;
 pub mod types;
@@ -174,4 +175,33 @@ store_route_table! {
     "/api/submissions/{id}/approve" => post submissions::approve,
     "/api/submissions/{id}/reject" => post submissions::reject,
     "/api/services/{id}/history" => get submissions::history,
+}
+
+/// Declares the routes computed per request from a POST body on the current data (no store needed):
+/// `COMPUTE_ROUTES`, `compute_api` and `ComputeRoutesDoc`.
+macro_rules! compute_route_table {
+    ($($path:literal => $($handler:ident)::+),* $(,)?) => {
+        /// Every POST path computed per request, with its methods, as registered.
+        pub const COMPUTE_ROUTES: &[(&str, &[&str])] = &[$(($path, &["post"])),*];
+
+        /// Registers every computed route (other methods get a JSON 405).
+        pub fn compute_api(cfg: &mut aw::ServiceConfig) {
+            $(
+                cfg.service(
+                    aw::resource($path)
+                        .route(aw::post().to($($handler)::+))
+                        .default_service(method_not_allowed(&["post"])),
+                );
+            )*
+        }
+
+        /// The OpenAPI paths of the computed routes.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($handler)::+),*))]
+        pub struct ComputeRoutesDoc;
+    };
+}
+
+compute_route_table! {
+    "/api/plan" => plan::plan,
 }

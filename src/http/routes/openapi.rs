@@ -41,6 +41,7 @@ pub async fn document(state: web::Data<AppState>) -> Result<Reply, AppError> {
         (name = "coverage", description = "Coverage, gaps and inequality per area and type"),
         (name = "services", description = "Service sites and the taxonomy"),
         (name = "export", description = "Downloads for analysts"),
+        (name = "planning", description = "Where new hubs would do most good"),
         (name = "operations", description = "Health, readiness, configuration and this document"),
         (name = "submissions", description = "Providers propose listing changes; reviewers approve or reject \
                                               them (`Authorization: Bearer <token>`)"),
@@ -154,6 +155,7 @@ pub fn whole_document() -> Document {
     let mut document = Info::openapi();
     document.merge(super::RoutesDoc::openapi());
     document.merge(super::StoreRoutesDoc::openapi());
+    document.merge(super::ComputeRoutesDoc::openapi());
     document.info.version = env!("CARGO_PKG_VERSION").into();
     document
 }

@@ -1,0 +1,182 @@
+//! The fast heuristic: greedy, then vertex substitution (Teitz–Bart, with Whitaker's fast interchange), and a
+//! proven bound from submodularity.
+
+use super::floors::Floors;
+use super::instance::{Best, Instance};
+
+/// Most interchange passes; each strictly improves, so this only guards against float cycling.
+const MAX_PASSES: usize = 10_000;
+
+/// A set of chosen sites with its value f and the best proven upper bound on f over every feasible choice.
+#[derive(Debug, Clone)]
+pub(super) struct Found {
+    /// Chosen free candidates (not in account order).
+    pub chosen: Vec<usize>,
+    /// f(fixed ∪ chosen).
+    pub value: f64,
+    /// An upper bound on f over every choice of k free candidates.
+    pub bound: f64,
+}
+
+/// Tolerance below which a change in value is no change.
+pub(super) fn tolerance(value: f64) -> f64 {
+    1e-12 * value.abs().max(1.0)
+}
+
+/// Sum of the `k` largest of `gains` (all of them when fewer).
+fn top_sum(gains: &mut [f64], k: usize) -> f64 {
+    if k == 0 {
+        return 0.0;
+    }
+    if gains.len() > k {
+        gains.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    }
+    gains.iter().take(k).sum()
+}
+
+/// f(S) + Σ of the k largest gains w.r.t. S over free candidates: a bound on f over every choice of k free
+/// sites, since f(OPT) ≤ f(S ∪ OPT) ≤ f(S) + Σ_{j∈OPT} gainⱼ(S) (Nemhauser, Wolsey & Fisher 1978).
+fn submodular_bound(instance: &Instance, best: &Best, open: &[bool]) -> f64 {
+    let mut gains: Vec<f64> = (0..instance.candidates())
+        .filter(|&j| !open[j])
+        .map(|j| best.gain(instance, j))
+        .collect();
+    best.total + top_sum(&mut gains, instance.k)
+}
+
+/// Greedy: k times, open the free candidate that adds most (ties: the lower position), keeping floors reachable
+/// (once the floors need every remaining pick, only candidates that meet one are taken). The bound is the least
+/// [`submodular_bound`] over the greedy's prefixes.
+pub(super) fn greedy(instance: &Instance) -> Found {
+    let mut best = Best::fixed(instance);
+    let mut floors = Floors::fixed(instance);
+    let mut open = instance.fixed.clone();
+    let mut chosen = Vec::with_capacity(instance.k);
+    let mut bound = f64::INFINITY;
+    let mut undo = Vec::new();
+    for step in 0..instance.k {
+        let restrict = floors.any() && floors.missing() == instance.k - step;
+        let mut gains = Vec::with_capacity(instance.candidates());
+        let mut pick: Option<(f64, usize)> = None;
+        for j in (0..instance.candidates()).filter(|&j| !open[j]) {
+            let gain = best.gain(instance, j);
+            gains.push(gain);
+            if (!restrict || floors.helps(instance, j)) && pick.is_none_or(|(g, _)| gain > g) {
+                pick = Some((gain, j));
+            }
+        }
+        bound = bound.min(best.total + top_sum(&mut gains, instance.k));
+        let Some((_, j)) = pick else { break };
+        best.open(instance, j, &mut undo);
+        floors.open(instance, j);
+        open[j] = true;
+        chosen.push(j);
+    }
+    bound = bound.min(submodular_bound(instance, &best, &open));
+    Found {
+        chosen,
+        value: best.total,
+        bound: bound.max(best.total),
+    }
+}
+
+/// Improves `found` by swapping one chosen site for one unchosen free candidate while a swap adds value (the best
+/// swap each pass), keeping every floor met.
+pub(super) fn interchange(instance: &Instance, mut found: Found) -> Found {
+    let n = instance.weights.len();
+    let mut open = instance.fixed.clone();
+    for &j in &found.chosen {
+        open[j] = true;
+    }
+    let mut open_in_area = vec![0usize; instance.floors.len()];
+    for (j, area) in instance.area_of.iter().enumerate() {
+        if let (true, Some(a)) = (open[j], *area) {
+            open_in_area[a] += 1;
+        }
+    }
+    let mut corr = vec![0.0; instance.candidates()];
+    let mut touched: Vec<usize> = Vec::new();
+    for _ in 0..MAX_PASSES {
+        // Per demand point: the best and second-best value over open sites, and which site gives the best.
+        let (mut b1, mut b2, mut site) = (vec![0.0; n], vec![0.0; n], vec![usize::MAX; n]);
+        for i in 0..n {
+            for at in instance.row_starts[i]..instance.row_starts[i + 1] {
+                let (j, v) = (instance.row_site[at] as usize, instance.row_value[at]);
+                if !open[j] {
+                    continue;
+                }
+                if v > b1[i] {
+                    (b2[i], b1[i], site[i]) = (b1[i], v, j);
+                } else if v > b2[i] {
+                    b2[i] = v;
+                }
+            }
+        }
+        let mut loss = vec![0.0; instance.candidates()];
+        for i in 0..n {
+            if site[i] != usize::MAX {
+                loss[site[i]] += b1[i] - b2[i];
+            }
+        }
+        let value: f64 = b1.iter().sum();
+        let mut best_swap: Option<(f64, usize, usize)> = None;
+        let threshold = tolerance(value);
+        for incoming in (0..instance.candidates()).filter(|&j| !open[j]) {
+            let mut gain = 0.0;
+            for (i, v) in instance.column(incoming) {
+                let added = (v - b1[i]).max(0.0);
+                gain += added;
+                let s = site[i];
+                if s != usize::MAX && !instance.fixed[s] {
+                    if corr[s] == 0.0 {
+                        touched.push(s);
+                    }
+                    corr[s] += (v - b2[i]).max(0.0) - added;
+                }
+            }
+            for &outgoing in &found.chosen {
+                let allowed = match instance.area_of[outgoing] {
+                    Some(a) => {
+                        open_in_area[a] > instance.floors[a]
+                            || instance.area_of[incoming] == Some(a)
+                    }
+                    None => true,
+                };
+                let delta = gain - loss[outgoing] + corr[outgoing];
+                if allowed && delta > threshold && best_swap.is_none_or(|(d, _, _)| delta > d) {
+                    best_swap = Some((delta, outgoing, incoming));
+                }
+            }
+            for s in touched.drain(..) {
+                corr[s] = 0.0;
+            }
+        }
+        let Some((_, outgoing, incoming)) = best_swap else {
+            break;
+        };
+        open[outgoing] = false;
+        open[incoming] = true;
+        if let Some(a) = instance.area_of[outgoing] {
+            open_in_area[a] -= 1;
+        }
+        if let Some(a) = instance.area_of[incoming] {
+            open_in_area[a] += 1;
+        }
+        for j in found.chosen.iter_mut() {
+            if *j == outgoing {
+                *j = incoming;
+            }
+        }
+    }
+    let mut best = Best::fixed(instance);
+    let mut undo = Vec::new();
+    for &j in &found.chosen {
+        best.open(instance, j, &mut undo);
+    }
+    found.value = best.total;
+    found.bound = found
+        .bound
+        .min(submodular_bound(instance, &best, &open))
+        .max(best.total);
+    found
+}

@@ -1,0 +1,291 @@
+//! From a dataset and a request to a siting instance: the demand points, the candidates (which are fixed open),
+//! the costs, and the answer with ids.
+
+use std::collections::HashSet;
+
+use geo::Point;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::super::{CostMatrix, DemandPoint, SupplySite, grid_demand, type_supply};
+use super::{Instance, Model, Plan, SitingProblem, Solver};
+use crate::domain::Dataset;
+use crate::domain::access::DEFAULT_GRID_SPACING_KM;
+
+/// p-median's default maximum cost M with geodesic costs, in km: the span of London, so that London's p-median
+/// is the plain (uncapped) one.
+pub const DEFAULT_MAX_COST_KM: f64 = 60.0;
+
+/// Where demand is counted.
+#[derive(Debug, Clone)]
+pub enum DemandChoice {
+    /// Each area's basis spread evenly over its 250 m access sample grid ([`grid_demand`]).
+    Grid,
+    /// Each area's representative point, weighted by the area's whole basis; id the area code.
+    Areas,
+    /// Given points (a demand file).
+    Given(Vec<DemandPoint>),
+}
+
+/// Which places may open, beside the existing sites kept open.
+#[derive(Debug, Clone, Default)]
+pub struct CandidateChoice {
+    /// The type's existing sites, at their published points (free when not kept open).
+    pub existing: bool,
+    /// Every area's representative point; id the area code.
+    pub areas: bool,
+    /// Every demand point; id the demand point's.
+    pub demand: bool,
+    /// Given places (a candidates file).
+    pub given: Vec<SupplySite>,
+}
+
+/// A place that may open (or is open).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Listing id, area code, demand id or the file's id.
+    pub id: String,
+    /// Published position in WGS84 degrees, when known.
+    pub point: Option<Point<f64>>,
+    /// The area it lies in, when known.
+    pub area: Option<usize>,
+    /// Whether it is kept open (an existing site, unless `--no-keep-existing`).
+    pub fixed: bool,
+}
+
+/// The demand points and candidates of one siting question.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Demand points with weights.
+    pub demand: Vec<DemandPoint>,
+    /// Candidates, fixed ones first.
+    pub candidates: Vec<Candidate>,
+}
+
+/// The demand and candidates for type `type_id` of `dataset`. With `keep_existing`, the type's existing sites are
+/// candidates fixed open whatever `choice` says; a candidate whose id is already a candidate is that candidate.
+pub fn site_inputs(
+    dataset: &Dataset,
+    type_id: &str,
+    demand: DemandChoice,
+    choice: CandidateChoice,
+    keep_existing: bool,
+) -> Result<Inputs, SitingProblem> {
+    let service_type = dataset
+        .service_type(type_id)
+        .ok_or_else(|| SitingProblem::Shape(format!("unknown service type `{type_id}`")))?;
+    let demand = match demand {
+        DemandChoice::Grid => grid_demand(
+            dataset.reference(),
+            &service_type.basis,
+            DEFAULT_GRID_SPACING_KM,
+        ),
+        DemandChoice::Areas => dataset
+            .areas()
+            .iter()
+            .enumerate()
+            .map(|(a, area)| DemandPoint {
+                id: area.code.as_str().to_owned(),
+                point: Some(area.representative_point),
+                weight: area.basis(&service_type.basis).unwrap_or(0.0),
+                area: Some(a),
+            })
+            .collect(),
+        DemandChoice::Given(points) => points,
+    };
+    let mut candidates = Vec::new();
+    let mut seen = HashSet::new();
+    let mut add = |id: &str, point: Option<Point<f64>>, area: Option<usize>, fixed: bool| {
+        if seen.insert(id.to_owned()) {
+            candidates.push(Candidate {
+                id: id.to_owned(),
+                point,
+                area,
+                fixed,
+            });
+        }
+    };
+    let locate = |point: Option<Point<f64>>| point.and_then(|p| dataset.locate(p));
+    if keep_existing || choice.existing {
+        for site in type_supply(dataset, type_id) {
+            add(&site.id, site.point, locate(site.point), keep_existing);
+        }
+    }
+    if choice.areas {
+        for (a, area) in dataset.areas().iter().enumerate() {
+            add(
+                area.code.as_str(),
+                Some(area.representative_point),
+                Some(a),
+                false,
+            );
+        }
+    }
+    if choice.demand {
+        for point in &demand {
+            add(
+                &point.id,
+                point.point,
+                point.area.or(locate(point.point)),
+                false,
+            );
+        }
+    }
+    for site in choice.given {
+        add(&site.id, site.point, locate(site.point), false);
+    }
+    Ok(Inputs { demand, candidates })
+}
+
+impl Inputs {
+    /// Geodesic km from every demand point to every candidate within `limit_km`; refused when a position is
+    /// missing (demand or candidates given by id alone need a cost file).
+    pub fn geodesic_costs(&self, limit_km: f64) -> Result<CostMatrix, SitingProblem> {
+        let missing = |id: &str| {
+            SitingProblem::Shape(format!(
+                "`{id}` has no position: give lat and lon, or a cost file"
+            ))
+        };
+        let origins = self
+            .demand
+            .iter()
+            .map(|d| d.point.ok_or_else(|| missing(&d.id)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let destinations = self
+            .candidates
+            .iter()
+            .map(|c| c.point.ok_or_else(|| missing(&c.id)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CostMatrix::geodesic_km(
+            &origins,
+            &destinations,
+            limit_km,
+            &[],
+        ))
+    }
+
+    /// The instance choosing `k` sites under `model` over `costs` (demand × candidates), with at least
+    /// `min_per_area` open sites located in each of `dataset`'s areas when given.
+    pub fn instance(
+        &self,
+        dataset: &Dataset,
+        model: Model,
+        costs: &CostMatrix,
+        k: usize,
+        min_per_area: Option<usize>,
+    ) -> Result<Instance, SitingProblem> {
+        let weights = self.demand.iter().map(|d| d.weight).collect();
+        let fixed = self.candidates.iter().map(|c| c.fixed).collect();
+        let instance = Instance::new(model, weights, costs, fixed, k)?;
+        match min_per_area {
+            Some(floor) if floor > 0 => {
+                let labels: Vec<String> = dataset
+                    .areas()
+                    .iter()
+                    .map(|a| format!("{} ({})", a.name, a.code.as_str()))
+                    .collect();
+                instance.with_floors(
+                    self.candidates.iter().map(|c| c.area).collect(),
+                    vec![floor; labels.len()],
+                    &labels,
+                )
+            }
+            _ => Ok(instance),
+        }
+    }
+
+    /// The answer to `plan` with candidate ids.
+    pub fn answer(&self, service_type: &str, model: Model, k: usize, plan: &Plan) -> PlanAnswer {
+        let id = |j: usize| self.candidates[j].id.clone();
+        let (radius, max_cost) = match model {
+            Model::Mclp { radius } => (Some(radius), None),
+            Model::PMedian { max_cost } => (None, Some(max_cost)),
+        };
+        PlanAnswer {
+            service_type: service_type.to_owned(),
+            model: model.name(),
+            k,
+            radius,
+            max_cost,
+            chosen: plan.steps.iter().map(|s| id(s.site)).collect(),
+            fixed: self
+                .candidates
+                .iter()
+                .filter(|c| c.fixed)
+                .map(|c| c.id.clone())
+                .collect(),
+            objective: plan.objective,
+            bound: plan.bound,
+            gap: plan.gap,
+            optimal: plan.optimal,
+            solver: plan.solver,
+            base: plan.base,
+            demand_total: self.demand.iter().map(|d| d.weight).sum(),
+            demand_points: self.demand.len(),
+            candidates: self.candidates.len(),
+            nodes: plan.nodes,
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| StepAnswer {
+                    id: id(s.site),
+                    adds: s.adds,
+                    objective: s.objective,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One step of the greedy account.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct StepAnswer {
+    /// The candidate's id.
+    pub id: String,
+    /// Demand newly covered (MCLP) or the fall in demand-weighted cost (p-median) it brings to those before it.
+    pub adds: f64,
+    /// The objective once it and every site before it are open.
+    pub objective: f64,
+}
+
+/// A siting answer, as `gapmap plan` prints it and `POST /api/plan` returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PlanAnswer {
+    /// The service type.
+    #[serde(rename = "type")]
+    pub service_type: String,
+    /// `mclp` or `pmedian`.
+    pub model: &'static str,
+    /// New sites chosen.
+    pub k: usize,
+    /// MCLP coverage radius (cost units; km for geodesic costs).
+    pub radius: Option<f64>,
+    /// p-median maximum cost M (cost units).
+    pub max_cost: Option<f64>,
+    /// Chosen candidate ids, in greedy-account order.
+    pub chosen: Vec<String>,
+    /// Ids of the sites kept open.
+    pub fixed: Vec<String>,
+    /// Demand covered (MCLP, demand units) or demand-weighted cost (p-median, demand × cost units).
+    pub objective: f64,
+    /// Proven bound on the best objective: upper (MCLP) or lower (p-median).
+    pub bound: f64,
+    /// |objective − bound| / max(|objective|, |bound|).
+    pub gap: f64,
+    /// Whether the objective is proven optimal.
+    pub optimal: bool,
+    /// `exact` or `heuristic`.
+    pub solver: Solver,
+    /// The objective with the fixed sites alone.
+    pub base: f64,
+    /// Σ of the demand weights.
+    pub demand_total: f64,
+    /// Number of demand points.
+    pub demand_points: usize,
+    /// Number of candidates, fixed ones included.
+    pub candidates: usize,
+    /// Branch-and-bound nodes visited (0 for the heuristic).
+    pub nodes: u64,
+    /// The greedy account, one step per chosen site.
+    pub steps: Vec<StepAnswer>,
+}
