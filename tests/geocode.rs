@@ -10,27 +10,27 @@ use gapmap::domain::postcode::{Postcode, PostcodeDirectory, PostcodeEntry};
 use gapmap::http::{Postcodes, ServerSettings};
 use gapmap::load::postcodes::{DEFAULT_POSTCODES, read_postcodes};
 
-/// One server on the bundled data and the bundled London postcodes, shared by the tests (reading 330,000
-/// postcodes unoptimised takes seconds).
-fn london() -> &'static TestServer {
-    static SERVER: OnceLock<TestServer> = OnceLock::new();
-    SERVER.get_or_init(|| {
-        captured_logs();
-        let directory =
-            read_postcodes(Path::new(DEFAULT_POSTCODES)).expect("bundled postcodes read");
-        spawn_with(
-            &bundled_paths(),
-            ServerSettings {
-                postcodes: Some(Postcodes::ready(directory)),
-                ..ServerSettings::default()
-            },
-        )
-    })
+/// A server on the bundled data and the bundled London postcodes (read once per test binary: reading 330,000
+/// postcodes unoptimised takes seconds). One server per test: a client's connections belong to its test's runtime.
+fn london() -> TestServer {
+    static DIRECTORY: OnceLock<PostcodeDirectory> = OnceLock::new();
+    captured_logs();
+    let directory = DIRECTORY.get_or_init(|| {
+        read_postcodes(Path::new(DEFAULT_POSTCODES)).expect("bundled postcodes read")
+    });
+    spawn_with(
+        &bundled_paths(),
+        ServerSettings {
+            postcodes: Some(Postcodes::ready(directory.clone())),
+            ..ServerSettings::default()
+        },
+    )
 }
 
 #[actix_web::test]
 async fn a_postcode_is_placed_in_its_borough() {
-    let answer = london().get("/api/geocode?q=sw1a1aa").await.expect(200);
+    let server = london();
+    let answer = server.get("/api/geocode?q=sw1a1aa").await.expect(200);
     let place = answer.json();
     assert_eq!(place["match"], "postcode");
     assert_eq!(place["label"], "SW1A 1AA");
@@ -51,7 +51,7 @@ async fn a_postcode_is_placed_in_its_borough() {
             .contains("Open Government Licence")
     );
     // Any case and spacing finds the same postcode.
-    let spaced = london()
+    let spaced = server
         .get("/api/geocode?q=%20Sw1A%20%201aA%20")
         .await
         .expect(200);
@@ -60,7 +60,8 @@ async fn a_postcode_is_placed_in_its_borough() {
 
 #[actix_web::test]
 async fn unknown_postcodes_get_404_and_unknown_names_400_saying_so() {
-    let unknown = london()
+    let server = london();
+    let unknown = server
         .get("/api/geocode?q=ZZ9%209ZZ")
         .await
         .expect(404)
@@ -70,7 +71,7 @@ async fn unknown_postcodes_get_404_and_unknown_names_400_saying_so() {
         detail.contains("ZZ9 9ZZ is not in the postcode directory"),
         "{detail}"
     );
-    let neither = london()
+    let neither = server
         .get("/api/geocode?q=Atlantis")
         .await
         .expect(400)
@@ -85,7 +86,8 @@ async fn unknown_postcodes_get_404_and_unknown_names_400_saying_so() {
 
 #[actix_web::test]
 async fn boroughs_are_found_by_name() {
-    let place = london()
+    let server = london();
+    let place = server
         .get("/api/geocode?q=hammersmith%20%26%20FULHAM")
         .await
         .expect(200)
@@ -96,7 +98,8 @@ async fn boroughs_are_found_by_name() {
 
 #[actix_web::test]
 async fn with_a_type_the_nearest_sites_come_too() {
-    let place = london()
+    let server = london();
+    let place = server
         .get("/api/geocode?q=SE5%209RS&type=haven&k=2")
         .await
         .expect(200)
@@ -110,7 +113,7 @@ async fn with_a_type_the_nearest_sites_come_too() {
     let second = features[1]["properties"]["distance_km"].as_f64().unwrap();
     assert!(first <= second);
     // The same as /api/nearest at the same point.
-    let direct = london()
+    let direct = server
         .get(&format!(
             "/api/nearest?lat={}&lon={}&type=haven&k=2",
             place["lat"], place["lon"]
@@ -123,20 +126,21 @@ async fn with_a_type_the_nearest_sites_come_too() {
 
 #[actix_web::test]
 async fn bad_parameters_are_400() {
-    london().get("/api/geocode").await.expect(400);
-    london().get("/api/geocode?q=").await.expect(400);
+    let server = london();
+    server.get("/api/geocode").await.expect(400);
+    server.get("/api/geocode?q=").await.expect(400);
     let long = "a".repeat(65);
-    london()
+    server
         .get(&format!("/api/geocode?q={long}"))
         .await
         .expect(400);
-    let answer = london()
+    let answer = server
         .get("/api/geocode?q=SE59RS&type=nope")
         .await
         .expect(400)
         .json();
     assert!(answer["detail"].as_str().unwrap().contains("nope"));
-    london()
+    server
         .get("/api/geocode?q=SE59RS&type=haven&k=0")
         .await
         .expect(400);
@@ -144,8 +148,9 @@ async fn bad_parameters_are_400() {
 
 #[actix_web::test]
 async fn searches_are_never_logged() {
-    london().get("/api/geocode?q=E1%206AN").await.expect(200);
-    london().get("/api/geocode?q=QQ1%201QQ").await.expect(404);
+    let server = london();
+    server.get("/api/geocode?q=E1%206AN").await.expect(200);
+    server.get("/api/geocode?q=QQ1%201QQ").await.expect(404);
     let logs = String::from_utf8_lossy(&captured_logs().lock().unwrap()).into_owned();
     assert!(
         logs.contains("/api/geocode"),

@@ -4,8 +4,8 @@
 pub mod accounts;
 pub mod backup;
 pub mod listings;
-pub mod postcodes;
 pub mod plan;
+pub mod postcodes;
 mod report;
 pub mod serve;
 
