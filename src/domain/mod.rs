@@ -12,6 +12,7 @@ pub mod lottery;
 pub mod planning;
 pub mod published;
 mod reference;
+pub mod scenario;
 mod service;
 
 pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};

@@ -136,12 +136,14 @@ pub fn serve(
             .writes_per_minute
             .unwrap_or(limits::DEFAULT_WRITES_PER_MINUTE),
     ));
+    let scenarios = web::Data::new(state::scenarios::ScenarioCache::default());
     let mut server = HttpServer::new(move || {
         let mut app =
             WebApp::new()
                 .app_data(state.clone())
                 .app_data(page.clone())
                 .app_data(limits.clone())
+                .app_data(scenarios.clone())
                 .app_data(web::QueryConfig::default().error_handler(|error, _req| {
                     AppError::MalformedQuery(error.to_string()).into()
                 }))

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use arc_swap::ArcSwapOption;
 
 mod bodies;
+pub mod scenarios;
 
 use bodies::Stored;
 
@@ -162,6 +163,11 @@ impl Snapshot {
     pub fn version(&self) -> &str {
         self.published.version()
     }
+
+    /// Its rendered shapes.
+    pub fn shapes(&self) -> &Shapes {
+        &self.shapes
+    }
 }
 
 /// A check every dataset must pass before a snapshot of it is built. The server has none; tests inject one to
@@ -236,6 +242,11 @@ impl AppState {
     /// progress does not block them, and a request keeps the snapshot it started with to the end.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, NotReady> {
         self.current.load_full().ok_or(NotReady)
+    }
+
+    /// Age in months past which a listing's `last_verified` makes it stale.
+    pub fn stale_months(&self) -> u32 {
+        self.stale_months
     }
 
     /// The areas and types the server was started on, known before its first snapshot is.

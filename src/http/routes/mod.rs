@@ -10,6 +10,7 @@ pub mod listing_fields;
 pub mod nearest;
 pub mod openapi;
 pub mod openreferral;
+pub mod scenarios;
 pub mod services;
 pub mod submissions;
 pub mod types;
@@ -171,4 +172,9 @@ store_route_table! {
     "/api/submissions/{id}/approve" => post submissions::approve,
     "/api/submissions/{id}/reject" => post submissions::reject,
     "/api/services/{id}/history" => get submissions::history,
+    "/api/scenarios" => post scenarios::create,
+    "/api/scenarios/{id}" => get scenarios::detail,
+    "/api/scenarios/{id}/areas" => get scenarios::areas,
+    "/api/scenarios/{id}/gaps" => get scenarios::gaps,
+    "/api/scenarios/{id}/lottery" => get scenarios::lottery,
 }
