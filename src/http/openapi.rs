@@ -214,7 +214,7 @@ pub enum ScenarioEdit {
     /// Add a site.
     Add {
         /// The site.
-        service: ScenarioSite,
+        service: Box<ScenarioSite>,
     },
     /// Take a site away (live, or added by an earlier edit).
     Remove {

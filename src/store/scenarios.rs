@@ -60,7 +60,7 @@ pub enum StoredEdit {
     /// A new site.
     Add {
         /// Its listing fields.
-        service: ServiceRecord,
+        service: Box<ServiceRecord>,
     },
     /// A site taken away.
     Remove {
@@ -91,7 +91,7 @@ impl StoredEdit {
     pub fn of(edit: &Edit) -> Self {
         match edit {
             Edit::Add(service) => Self::Add {
-                service: ServiceRecord::from_service(service),
+                service: Box::new(ServiceRecord::from_service(service)),
             },
             Edit::Remove { id } => Self::Remove { id: id.clone() },
             Edit::Resize { id, capacity } => Self::Resize {
@@ -114,9 +114,11 @@ impl StoredEdit {
     /// clock again.
     pub fn edit(&self) -> Result<Edit, StoreError> {
         Ok(match self {
-            Self::Add { service } => Edit::Add(parse_service(service).map_err(|problems| {
-                StoreError::Corrupt(format!("a kept scenario site is unreadable: {problems:?}"))
-            })?),
+            Self::Add { service } => {
+                Edit::Add(Box::new(parse_service(service).map_err(|problems| {
+                    StoreError::Corrupt(format!("a kept scenario site is unreadable: {problems:?}"))
+                })?))
+            }
             Self::Remove { id } => Edit::Remove { id: id.clone() },
             Self::Resize { id, capacity } => Edit::Resize {
                 id: id.clone(),
@@ -207,7 +209,7 @@ fn edit(request: EditRequest, i: usize) -> Result<Edit, Vec<EditProblem>> {
                     .map(|(field, message)| problem(i, format!("service.{field}"), message))
                     .collect::<Vec<_>>()
             })?;
-            Edit::Add(service)
+            Edit::Add(Box::new(service))
         }
         EditRequest::Remove { id } => Edit::Remove { id },
         EditRequest::Resize { id, capacity } => Edit::Resize { id, capacity },

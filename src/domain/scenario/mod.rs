@@ -24,7 +24,7 @@ pub const SCENARIO_BENCHMARK_SOURCE: &str = "what-if scenario";
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// A new site, checked as a listing is (its id must not be in use).
-    Add(Service),
+    Add(Box<Service>),
     /// Takes a site (live, or added by an earlier edit) away.
     Remove {
         /// The site's listing id.
@@ -111,7 +111,7 @@ pub fn apply(live: &Dataset, edits: &[Edit]) -> Applied {
         let outcome = match edit {
             Edit::Add(service) => add(reference, &services, service, i).map(|service| {
                 services.push(service.clone());
-                Edit::Add(service)
+                Edit::Add(Box::new(service))
             }),
             Edit::Remove { id } => position(&services, id, i).map(|site| {
                 services.remove(site);

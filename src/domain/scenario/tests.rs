@@ -93,7 +93,7 @@ fn scenario(edits: &[Edit]) -> (Applied, Analysis, Analysis) {
 #[test]
 fn adding_a_site_in_a_gap_changes_that_area_by_its_capacity() {
     let added = site("b1", (0.013, 0.004), 2.0, LocationPrecision::Confidential);
-    let (applied, before, after) = scenario(&[Edit::Add(added)]);
+    let (applied, before, after) = scenario(&[Edit::Add(Box::new(added))]);
     assert!(applied.problems.is_empty(), "{:?}", applied.problems);
     let (areas, types) = differences(&before, &after);
     assert_eq!(areas.len(), 1, "{areas:?}");
@@ -123,7 +123,7 @@ fn adding_a_site_in_a_gap_changes_that_area_by_its_capacity() {
 #[test]
 fn an_added_confidential_site_is_kept_at_its_areas_representative_point_only() {
     let added = site("b1", (0.013, 0.004), 2.0, LocationPrecision::Confidential);
-    let (applied, _, _) = scenario(&[Edit::Add(added)]);
+    let (applied, _, _) = scenario(&[Edit::Add(Box::new(added))]);
     let Edit::Add(kept) = &applied.edits[0] else {
         panic!("{:?}", applied.edits)
     };
@@ -142,7 +142,7 @@ fn an_added_confidential_site_is_kept_at_its_areas_representative_point_only() {
 #[test]
 fn an_exact_site_of_a_confidential_required_type_is_refused() {
     let added = site("b1", (0.013, 0.004), 2.0, LocationPrecision::Exact);
-    let (applied, before, after) = scenario(&[Edit::Add(added)]);
+    let (applied, before, after) = scenario(&[Edit::Add(Box::new(added))]);
     assert_eq!(applied.problems.len(), 1, "{:?}", applied.problems);
     assert_eq!(applied.problems[0].edit, 0);
     assert_eq!(applied.problems[0].field, "service.location_precision");
@@ -153,7 +153,7 @@ fn an_exact_site_of_a_confidential_required_type_is_refused() {
 fn remove_resize_and_benchmark_apply_in_order() {
     let added = site("b1", (0.013, 0.004), 2.0, LocationPrecision::Confidential);
     let (applied, before, after) = scenario(&[
-        Edit::Add(added),
+        Edit::Add(Box::new(added)),
         Edit::Resize {
             id: "b1".into(),
             capacity: Some(3.0),
@@ -203,18 +203,18 @@ fn every_bad_edit_is_named_by_its_position_and_the_others_still_apply() {
             value: -1.0,
             per: 0.0,
         },
-        Edit::Add(site(
+        Edit::Add(Box::new(site(
             "a1",
             (0.005, 0.005),
             1.0,
             LocationPrecision::Confidential,
-        )),
-        Edit::Add(site(
+        ))),
+        Edit::Add(Box::new(site(
             "far",
             (5.0, 5.0),
             1.0,
             LocationPrecision::Confidential,
-        )),
+        ))),
         Edit::Resize {
             id: "a1".into(),
             capacity: Some(2.0),
