@@ -507,7 +507,7 @@ fn check_consistent(file: &Path, listed_at_start: usize) -> (Vec<i64>, i64) {
         listed_at_start as i64 + approved
     );
     assert_eq!(one("SELECT version FROM dataset"), 1 + approved);
-    assert_eq!(one("PRAGMA user_version"), 2);
+    assert_eq!(one("PRAGMA user_version"), 3); // migration 3: scenarios
     (ids, approved)
 }
 

@@ -13,6 +13,7 @@ pub mod planning;
 pub mod postcode;
 pub mod published;
 mod reference;
+pub mod scenario;
 mod service;
 
 pub use analysis::{Analysis, AnalysisOptions, AreaCoverage, TypeAnalysis, analyse};

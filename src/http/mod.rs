@@ -142,6 +142,7 @@ pub fn serve(
             .writes_per_minute
             .unwrap_or(limits::DEFAULT_WRITES_PER_MINUTE),
     ));
+    let scenarios = web::Data::new(state::scenarios::ScenarioCache::default());
     let mut server = HttpServer::new(move || {
         let mut app =
             WebApp::new()
@@ -149,6 +150,7 @@ pub fn serve(
                 .app_data(page.clone())
                 .app_data(limits.clone())
                 .app_data(postcodes.clone())
+                .app_data(scenarios.clone())
                 .app_data(web::QueryConfig::default().error_handler(|error, _req| {
                     AppError::MalformedQuery(error.to_string()).into()
                 }))

@@ -164,3 +164,97 @@ impl utoipa::IntoParams for BboxParam {
         ]
     }
 }
+
+// A scenario's request is parsed into `store::ScenarioRequest`, each edit on its own (so that a problem names its
+// edit); the schemas below state that shape.
+
+/// A site a scenario adds: an `id` and the listing fields (as a submission's), checked as a listing is. `name`
+/// defaults to the id, `provider` and `source` to `what-if scenario`, `last_verified` to today.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSite {
+    /// A new listing id: a slug of lowercase letters, digits, `-` and `_`, not in use.
+    #[schema(pattern = "^[a-z0-9_-]+$", max_length = 300)]
+    pub id: String,
+    /// Name of the service.
+    pub name: Option<TextOrNumber>,
+    /// The organisation that would run it.
+    pub provider: Option<TextOrNumber>,
+    /// A type id from `/api/types`.
+    #[schema(rename = "type")]
+    pub service_type: Option<TextOrNumber>,
+    /// Latitude, WGS84 degrees; the point must lie in an area.
+    pub lat: Option<TextOrNumber>,
+    /// Longitude, WGS84 degrees.
+    pub lon: Option<TextOrNumber>,
+    /// `exact` or `confidential` (which a `confidential_required` type must be).
+    pub location_precision: Option<TextOrNumber>,
+    /// Empty, `*`, or GSS codes separated by `;`.
+    pub serves: Option<TextOrNumber>,
+    /// In the type's capacity unit, at most its `capacity_max`, or empty.
+    pub capacity: Option<TextOrNumber>,
+    /// Slugs separated by `;`.
+    pub specialisms: Option<TextOrNumber>,
+    /// `community`, `hospital`, `court`, `housing`, `police` or `health`, or empty.
+    pub setting: Option<TextOrNumber>,
+    /// Public phone number.
+    pub phone: Option<TextOrNumber>,
+    /// Public website.
+    pub website: Option<TextOrNumber>,
+    /// `YYYY-MM-DD`, not after today.
+    pub last_verified: Option<TextOrNumber>,
+    /// Where the listing comes from.
+    pub source: Option<TextOrNumber>,
+}
+
+/// One edit of a scenario, by `op`.
+#[derive(ToSchema)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ScenarioEdit {
+    /// Add a site.
+    Add {
+        /// The site.
+        service: Box<ScenarioSite>,
+    },
+    /// Take a site away (live, or added by an earlier edit).
+    Remove {
+        /// Its listing id.
+        id: String,
+    },
+    /// Give a site (live, or added by an earlier edit) a new capacity; `null` for unknown.
+    Resize {
+        /// Its listing id.
+        id: String,
+        /// The new capacity, at most the type's `capacity_max`.
+        #[schema(minimum = 0)]
+        capacity: Option<f64>,
+    },
+    /// Set a type's benchmark: `value` units of capacity per `per` people of its basis.
+    Benchmark {
+        /// A type id from `/api/types`.
+        #[serde(rename = "type")]
+        service_type: String,
+        /// Units required per `per` people.
+        #[schema(minimum = 0)]
+        value: f64,
+        /// The population size.
+        #[schema(exclusive_minimum = 0)]
+        per: f64,
+    },
+}
+
+/// A what-if scenario to make.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "A second ISVA hub in the east", "edits": [
+    {"op": "add", "service": {"id": "isva-new", "type": "isva", "lat": 51.45, "lon": -0.05,
+        "location_precision": "exact", "capacity": 3}},
+    {"op": "benchmark", "type": "isva", "value": 2, "per": 100000}]}))]
+pub struct ScenarioBody {
+    /// A name for people: 1 to 200 characters, no control characters.
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    /// The edits, applied in order: 1 to 100.
+    #[schema(min_items = 1, max_items = 100)]
+    pub edits: Vec<ScenarioEdit>,
+}

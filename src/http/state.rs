@@ -10,6 +10,7 @@ use arc_swap::ArcSwapOption;
 
 mod bodies;
 mod postcodes;
+pub mod scenarios;
 
 use bodies::Stored;
 pub use postcodes::{NoPostcodes, Postcodes};
@@ -181,6 +182,11 @@ impl Snapshot {
     pub fn etag(&self) -> &HeaderValue {
         &self.etag
     }
+
+    /// Its rendered shapes.
+    pub fn shapes(&self) -> &Shapes {
+        &self.shapes
+    }
 }
 
 /// A check every dataset must pass before a snapshot of it is built. The server has none; tests inject one to
@@ -255,6 +261,11 @@ impl AppState {
     /// progress does not block them, and a request keeps the snapshot it started with to the end.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, NotReady> {
         self.current.load_full().ok_or(NotReady)
+    }
+
+    /// Age in months past which a listing's `last_verified` makes it stale.
+    pub fn stale_months(&self) -> u32 {
+        self.stale_months
     }
 
     /// The areas and types the server was started on, known before its first snapshot is.

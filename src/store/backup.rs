@@ -115,10 +115,16 @@ pub(super) fn copy(
             }
         }
     }
-    // The copy carries the source's WAL flag in its header; a rollback journal keeps it one file.
+    // The copy carries the source's WAL flag in its header; a rollback journal keeps it one file. Reading its
+    // schema to do so is the first time the copied pages are parsed: a damaged copy is the source's damage.
     dest.pragma_update_and_check(None, "journal_mode", "delete", |row| {
         row.get::<_, String>(0)
     })
-    .map_err(sqlite(named))?;
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+            classify_read(from, e)
+        }
+        _ => sqlite(named)(e),
+    })?;
     dest.close().map_err(|(_, e)| sqlite(named)(e))
 }

@@ -6,7 +6,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`. Append only: never edit one that has shipped.
-const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_REQUEST_DIGEST];
+const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_REQUEST_DIGEST, V3_SCENARIOS];
 
 /// Accounts, current listings, submissions, the audit log and the dataset version.
 const V1_INITIAL: &str = "
@@ -104,6 +104,24 @@ INSERT INTO dataset (id, version) VALUES (1, 0);
 /// refused instead of silently answered with the first submission. Rows from before it have none.
 const V2_REQUEST_DIGEST: &str = "
 ALTER TABLE submissions ADD COLUMN request_digest TEXT;
+";
+
+/// What-if scenarios: a name, the edits (JSON, as checked when the scenario was made) and the live dataset they
+/// were made on. Never changed once written; the id is 128 random bits in hex, so it can be shared as a link.
+const V3_SCENARIOS: &str = "
+CREATE TABLE scenarios (
+    id TEXT PRIMARY KEY CHECK (length(id) = 32),
+    name TEXT NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES accounts (id),
+    created_at TEXT NOT NULL,
+    -- the store revision and dataset version (ETag) of the live data the edits were checked against
+    based_on_revision INTEGER NOT NULL,
+    based_on_version TEXT NOT NULL,
+    edits TEXT NOT NULL
+);
+CREATE INDEX scenarios_by_account ON scenarios (created_by);
+CREATE TRIGGER scenarios_are_unchanging BEFORE UPDATE ON scenarios
+    BEGIN SELECT RAISE(ABORT, 'a scenario does not change once made'); END;
 ";
 
 /// The schema version this build writes.

@@ -17,6 +17,7 @@ mod listings;
 mod migrations;
 mod restore;
 mod review;
+mod scenarios;
 mod status;
 mod submissions;
 mod tokens;
@@ -43,6 +44,10 @@ pub use files::BackupError;
 pub use listings::{DEFAULT_STALE_MONTHS, ImportSummary, Listing, Snapshot, field_value, is_stale};
 pub use restore::{Restored, restore};
 pub use review::{Approval, MAX_COMMENT_CHARS, Review, ReviewWarning};
+pub use scenarios::{
+    MAX_SCENARIO_NAME_CHARS, MAX_SCENARIOS_PER_ACCOUNT, SCENARIO_ID_CHARS, SCENARIO_PROVIDER,
+    ScenarioRequest, StoredEdit, StoredScenario, is_scenario_id, parse_edits,
+};
 pub use status::{SubmissionKind, SubmissionStatus};
 pub use submissions::{Submission, SubmissionRequest, Submitted};
 pub use tokens::{AuthError, Token};

@@ -12,6 +12,7 @@ pub mod nearest;
 pub mod openapi;
 pub mod openreferral;
 pub mod plan;
+pub mod scenarios;
 pub mod services;
 pub mod submissions;
 pub mod types;
@@ -175,6 +176,11 @@ store_route_table! {
     "/api/submissions/{id}/approve" => post submissions::approve,
     "/api/submissions/{id}/reject" => post submissions::reject,
     "/api/services/{id}/history" => get submissions::history,
+    "/api/scenarios" => post scenarios::create,
+    "/api/scenarios/{id}" => get scenarios::detail,
+    "/api/scenarios/{id}/areas" => get scenarios::areas,
+    "/api/scenarios/{id}/gaps" => get scenarios::gaps,
+    "/api/scenarios/{id}/lottery" => get scenarios::lottery,
 }
 
 /// Declares the routes computed per request from a POST body on the current data (no store needed):

@@ -45,6 +45,8 @@ pub async fn document(state: web::Data<AppState>) -> Result<Reply, AppError> {
         (name = "operations", description = "Health, readiness, configuration and this document"),
         (name = "submissions", description = "Providers propose listing changes; reviewers approve or reject \
                                               them (`Authorization: Bearer <token>`)"),
+        (name = "scenarios", description = "What-if scenarios: the live data with edits, analysed beside it; \
+                                            made with a token, read by anyone with the id"),
     ),
     modifiers(&BearerScheme)
 )]

@@ -4,6 +4,7 @@
 
 pub mod areas;
 pub mod history;
+pub mod scenarios;
 pub mod sites;
 pub mod submissions;
 
