@@ -48,6 +48,11 @@ fn submodular_bound(instance: &Instance, best: &Best, open: &[bool]) -> f64 {
 /// (once the floors need every remaining pick, only candidates that meet one are taken). The bound is the least
 /// [`submodular_bound`] over the greedy's prefixes.
 pub(super) fn greedy(instance: &Instance) -> Found {
+    greedy_from(instance, None)
+}
+
+/// Greedy as [`greedy`], but with `first` (a free candidate) opened first when given.
+fn greedy_from(instance: &Instance, first: Option<usize>) -> Found {
     let mut best = Best::fixed(instance);
     let mut floors = Floors::fixed(instance);
     let mut open = instance.fixed.clone();
@@ -64,6 +69,11 @@ pub(super) fn greedy(instance: &Instance) -> Found {
             if (!restrict || floors.helps(instance, j)) && pick.is_none_or(|(g, _)| gain > g) {
                 pick = Some((gain, j));
             }
+        }
+        if step == 0
+            && let Some(j) = first.filter(|&j| !open[j] && (!restrict || floors.helps(instance, j)))
+        {
+            pick = Some((best.gain(instance, j), j));
         }
         bound = bound.min(best.total + top_sum(&mut gains, instance.k));
         let Some((_, j)) = pick else { break };
@@ -178,5 +188,31 @@ pub(super) fn interchange(instance: &Instance, mut found: Found) -> Found {
         .bound
         .min(submodular_bound(instance, &best, &open))
         .max(best.total);
+    found
+}
+
+/// Greedy starts besides the plain greedy's: each of the free candidates with the largest first gains, forced
+/// first. Single swaps can stall where the greedy's first pick is wrong; a few other starts escape most such traps.
+pub(super) const RESTARTS: usize = 8;
+
+/// The best of [`interchange`] from the plain greedy and from [`RESTARTS`] greedy starts that force one of the
+/// free candidates with the largest first gains (after the plain greedy's own first pick); the bound is the least
+/// of theirs (each is a bound on every choice). Deterministic: ties keep the earlier start.
+pub(super) fn multistart(instance: &Instance) -> Found {
+    let mut found = interchange(instance, greedy(instance));
+    let fixed = Best::fixed(instance);
+    let mut firsts: Vec<(f64, usize)> = (0..instance.candidates())
+        .filter(|&j| !instance.fixed[j])
+        .map(|j| (fixed.gain(instance, j), j))
+        .collect();
+    firsts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, first) in firsts.iter().skip(1).take(RESTARTS) {
+        let other = interchange(instance, greedy_from(instance, Some(first)));
+        let bound = found.bound.min(other.bound);
+        if other.value > found.value + tolerance(found.value) {
+            found = other;
+        }
+        found.bound = bound.max(found.value);
+    }
     found
 }

@@ -66,14 +66,14 @@ pub struct Plan {
 /// Solves `instance` with the heuristic: greedy, then the best single swaps while they improve; the bound is the
 /// least submodular bound met on the way.
 pub fn solve_heuristic(instance: &Instance) -> Plan {
-    let found = heuristic::interchange(instance, heuristic::greedy(instance));
+    let found = heuristic::multistart(instance);
     plan(instance, found, Solver::Heuristic, false, 0)
 }
 
 /// Solves `instance` exactly by branch and bound from the heuristic's answer, visiting at most `node_limit` nodes;
 /// past it, the answer is the best found with the heuristic's bound, and not marked optimal.
 pub fn solve_exact(instance: &Instance, node_limit: u64) -> Plan {
-    let start = heuristic::interchange(instance, heuristic::greedy(instance));
+    let start = heuristic::multistart(instance);
     let searched = exact::branch_and_bound(instance, start, node_limit);
     plan(
         instance,
