@@ -39,6 +39,7 @@ fn bench_london(c: &mut Criterion) {
         population: root.join(d.population),
         types: root.join(d.types),
         services: root.join(d.services),
+        figures: Vec::new(),
     })
     .expect("the bundled data loads");
     let radius = dataset.service_type("idva").expect("idva").catchment_km;
@@ -86,6 +87,7 @@ fn bench_national(c: &mut Criterion) {
         population: dir.join("population.csv"),
         types: dir.join("types.csv"),
         services: dir.join("services.csv"),
+        figures: Vec::new(),
     };
     if !paths.services.exists() {
         panic!(
