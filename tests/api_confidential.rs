@@ -60,7 +60,14 @@ fn urls(server: &TestServer, secrets: &[Secret]) -> Vec<String> {
         }
     }
     for t in &types {
-        for path in ["/api/areas", "/api/gaps", "/api/lottery", "/api/services"] {
+        for path in [
+            "/api/areas",
+            "/api/gaps",
+            "/api/lottery",
+            "/api/services",
+            "/api/access",
+            "/api/access/points.geojson",
+        ] {
             urls.push(format!("{path}?type={t}"));
         }
         urls.push(format!(

@@ -1,6 +1,7 @@
 //! The `gapmap` command line: `report`, `validate`, `import-boundaries`, `serve`, `accounts`, `import-services`,
-//! `export-services`, `backup`, `restore`.
+//! `export-services`, `backup`, `restore`, `access`.
 
+pub mod access;
 pub mod accounts;
 pub mod backup;
 pub mod listings;
@@ -49,6 +50,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the database with a backup; stop the server first.
     Restore(backup::RestoreArgs),
+    /// Accessibility of one type by E2SFCA (or 2SFCA), per demand point or per area.
+    Access(access::AccessArgs),
 }
 
 /// Where the database lives (`<data-dir>/gapmap.db`, created on first use).
@@ -203,6 +206,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::ExportServices(args) => listings::run_export(&args, &mut out),
         Command::Backup(args) => backup::run_backup(&args, &mut out),
         Command::Restore(args) => backup::run_restore(&args, &mut out),
+        Command::Access(args) => access::run(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@ pub mod access;
 pub mod analysis;
 mod area;
 pub mod coverage;
+mod decay;
 mod dataset;
 pub mod disclosure;
 pub mod gaps;

@@ -6,6 +6,8 @@
 
 mod cost;
 mod demand;
+pub mod fca;
 
+pub use super::decay::{Band, Decay, DecayError};
 pub use cost::{CostMatrix, CostProblem};
 pub use demand::{DemandPoint, SupplySite, grid_demand, locate_demand, type_supply};
