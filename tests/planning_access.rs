@@ -242,6 +242,7 @@ async fn the_api_answers_per_area_and_per_point_as_the_cli_computes() {
     assert!(points.header("content-type").starts_with("application/geo+json"));
     let points = points.json();
     assert_eq!(points["type"], "FeatureCollection");
+    assert_eq!(points["access"]["type"], "idva");
     let features = points["features"].as_array().expect("features");
     let total: f64 = features
         .iter()

@@ -9,7 +9,7 @@ use crate::http::error::{AppError, ErrorBody};
 use crate::http::params;
 use crate::http::reply::{GEO_JSON, JSON, Reply};
 use crate::http::state::{AppState, Snapshot};
-use crate::http::views::access::{AccessAreas, AccessOf, AccessPointProperties};
+use crate::http::views::access::{AccessAreas, AccessPointProperties, AccessPointsOf};
 use crate::http::views::{Collection, Feature, WithProvenance};
 
 /// Query of `/api/access` and `/api/access/points.geojson`.
@@ -81,7 +81,7 @@ pub async fn areas(
     responses(
         (status = 200, description = "FeatureCollection of demand points",
             content_type = "application/geo+json",
-            body = Collection<Feature<AccessPointProperties>, AccessOf>),
+            body = Collection<Feature<AccessPointProperties>, AccessPointsOf>),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
         (status = 400, description = "Missing or unknown type, unknown model, or a parameter given twice",
             body = ErrorBody),

@@ -65,6 +65,13 @@ pub struct AccessAreas<'a> {
     pub areas: Vec<AreaAccessEntry<'a>>,
 }
 
+/// The foreign member of `/api/access/points.geojson` (nested: its `type` would clash with GeoJSON's).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessPointsOf<'a> {
+    /// What was computed.
+    pub access: AccessOf<'a>,
+}
+
 /// Properties of one demand point.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccessPointProperties<'a> {
@@ -148,7 +155,9 @@ pub fn points(source: Source<'_>, t: usize, result: &TypeAccess) -> serde_json::
         .collect();
     serde_json::to_vec(&Collection::new(
         source.provenance(),
-        of(source, t, result),
+        AccessPointsOf {
+            access: of(source, t, result),
+        },
         features,
     ))
 }
