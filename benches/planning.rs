@@ -21,7 +21,11 @@ fn bench_e2sfca(c: &mut Criterion) {
     let mut group = c.benchmark_group("e2sfca");
     group.sample_size(10);
     let london = load_dataset(&DataPaths::default()).expect("the bundled data loads");
-    let idva = london.types().iter().position(|t| t.id == "idva").expect("idva");
+    let idva = london
+        .types()
+        .iter()
+        .position(|t| t.id == "idva")
+        .expect("idva");
     group.bench_function("london_idva_250m_grid", |b| {
         b.iter(|| {
             TypeAccess::compute(

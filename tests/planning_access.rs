@@ -68,8 +68,19 @@ fn hand(model: &str) -> Vec<(String, f64)> {
         reference("cost.csv"),
     );
     rows(&ok(&[
-        "access", "--type", "idva", "--demand", &demand, "--supply", &supply, "--cost", &cost,
-        "--decay", "step:10=1,20=0.68,30=0.22", "--model", model,
+        "access",
+        "--type",
+        "idva",
+        "--demand",
+        &demand,
+        "--supply",
+        &supply,
+        "--cost",
+        &cost,
+        "--decay",
+        "step:10=1,20=0.68,30=0.22",
+        "--model",
+        model,
     ]))
 }
 
@@ -111,7 +122,10 @@ fn the_hand_fixture_gives_the_hand_computed_values() {
 #[test]
 fn bad_input_names_the_flag_or_the_file_line_and_field() {
     let stderr = refused(&["access", "--type", "idva", "--decay", "step:20=1,10=0.5"]);
-    assert!(stderr.contains("--decay") && stderr.contains("strictly increase"), "{stderr}");
+    assert!(
+        stderr.contains("--decay") && stderr.contains("strictly increase"),
+        "{stderr}"
+    );
     let stderr = refused(&["access", "--type", "idva", "--decay", "gaussian:3"]);
     assert!(stderr.contains("--max-cost"), "{stderr}");
     let stderr = refused(&["access", "--type", "nope"]);
@@ -121,20 +135,46 @@ fn bad_input_names_the_flag_or_the_file_line_and_field() {
     let demand = dir.path().join("demand.csv");
     std::fs::write(&demand, "id,weight\na,1\nb,-3\n").expect("write");
     let stderr = refused(&[
-        "access", "--type", "idva", "--demand", demand.to_str().expect("utf-8"), "--supply",
-        &reference("supply.csv"), "--cost", &reference("cost.csv"),
+        "access",
+        "--type",
+        "idva",
+        "--demand",
+        demand.to_str().expect("utf-8"),
+        "--supply",
+        &reference("supply.csv"),
+        "--cost",
+        &reference("cost.csv"),
     ]);
-    assert!(stderr.contains("demand.csv") && stderr.contains('3') && stderr.contains("weight"), "{stderr}");
+    assert!(
+        stderr.contains("demand.csv") && stderr.contains('3') && stderr.contains("weight"),
+        "{stderr}"
+    );
     // Ids outside the cost file's demand: the cost file's row naming an unknown origin is named.
     std::fs::write(&demand, "id,weight\nd1,1\n").expect("write");
     let stderr = refused(&[
-        "access", "--type", "idva", "--demand", demand.to_str().expect("utf-8"), "--supply",
-        &reference("supply.csv"), "--cost", &reference("cost.csv"),
+        "access",
+        "--type",
+        "idva",
+        "--demand",
+        demand.to_str().expect("utf-8"),
+        "--supply",
+        &reference("supply.csv"),
+        "--cost",
+        &reference("cost.csv"),
     ]);
-    assert!(stderr.contains("cost.csv") && stderr.contains("unknown origin `d2`"), "{stderr}");
+    assert!(
+        stderr.contains("cost.csv") && stderr.contains("unknown origin `d2`"),
+        "{stderr}"
+    );
     // No positions and no cost file: geodesic costs are impossible.
     let stderr = refused(&[
-        "access", "--type", "idva", "--demand", &reference("demand.csv"), "--supply", &reference("supply.csv"),
+        "access",
+        "--type",
+        "idva",
+        "--demand",
+        &reference("demand.csv"),
+        "--supply",
+        &reference("supply.csv"),
     ]);
     assert!(stderr.contains("--cost"), "{stderr}");
 }
@@ -144,7 +184,12 @@ fn london_shares_out_every_site_capacity_exactly_once() {
     // Every bundled IDVA site lies in London, so each has demand within its catchment, and
     // Σ_i P_i·A_i = Σ_j R_j·Σ_i P_i·W(c_ij) = Σ_j S_j.
     let areas: Value = serde_json::from_str(&ok(&[
-        "access", "--type", "idva", "--by-area", "--format", "json",
+        "access",
+        "--type",
+        "idva",
+        "--by-area",
+        "--format",
+        "json",
     ]))
     .expect("JSON");
     let areas = areas.as_array().expect("an array");
@@ -153,7 +198,8 @@ fn london_shares_out_every_site_capacity_exactly_once() {
         .iter()
         .map(|a| a["demand"].as_f64().unwrap() * a["mean_access"].as_f64().unwrap_or(0.0))
         .sum();
-    let services = std::fs::read_to_string(format!("{ROOT}/services/london-services.csv")).expect("read");
+    let services =
+        std::fs::read_to_string(format!("{ROOT}/services/london-services.csv")).expect("read");
     let mut reader = csv::Reader::from_reader(services.as_bytes());
     let headers = reader.headers().expect("header").clone();
     let at = |name: &str| headers.iter().position(|h| h == name).expect(name);
@@ -165,7 +211,10 @@ fn london_shares_out_every_site_capacity_exactly_once() {
         .map(|r| r[capacity].parse::<f64>().unwrap_or(0.0))
         .sum();
     assert!(total > 0.0);
-    assert!((shared - total).abs() <= 1e-9 * total, "{shared} against {total}");
+    assert!(
+        (shared - total).abs() <= 1e-9 * total,
+        "{shared} against {total}"
+    );
     for a in areas {
         let (mean, min) = (a["mean_access"].as_f64(), a["min_access"].as_f64());
         if let (Some(mean), Some(min)) = (mean, min) {
@@ -182,12 +231,17 @@ fn a_confidential_site_counts_at_its_published_point_only() {
     let original = fixture_paths().services;
     let text = std::fs::read_to_string(&original).expect("read");
     let moved = text.replace("51.4731837,-0.1286493", "51.4650000,-0.1350000");
-    assert_ne!(moved, text, "the fixture's confidential row is where the test expects it");
+    assert_ne!(
+        moved, text,
+        "the fixture's confidential row is where the test expects it"
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     let moved_path = dir.path().join("services.csv");
     std::fs::write(&moved_path, moved).expect("write");
     let run = |services: &Path, by_area: bool| {
-        let mut args: Vec<String> = ["access", "--type", "rape_crisis"].map(String::from).to_vec();
+        let mut args: Vec<String> = ["access", "--type", "rape_crisis"]
+            .map(String::from)
+            .to_vec();
         if by_area {
             args.push("--by-area".into());
         }
@@ -208,11 +262,15 @@ async fn the_api_answers_per_area_and_per_point_as_the_cli_computes() {
     let body = answer.json();
     assert_eq!(body["type"], "idva");
     assert_eq!(body["model"], "e2sfca");
-    assert_eq!(body["decay"], "step:1.6666666666666667=1,3.3333333333333335=0.68,5=0.22");
+    assert_eq!(
+        body["decay"],
+        "step:1.6666666666666667=1,3.3333333333333335=0.68,5=0.22"
+    );
     assert_eq!(body["max_cost_km"], 5.0);
     let cli: Value = serde_json::from_str(&ok(&{
-        let mut args: Vec<String> =
-            ["access", "--type", "idva", "--by-area", "--format", "json"].map(String::from).to_vec();
+        let mut args: Vec<String> = ["access", "--type", "idva", "--by-area", "--format", "json"]
+            .map(String::from)
+            .to_vec();
         args.extend(fixture_flags(&fixture_paths().services));
         args
     }
@@ -239,7 +297,11 @@ async fn the_api_answers_per_area_and_per_point_as_the_cli_computes() {
         .get("/api/access/points.geojson?type=idva")
         .await
         .expect(200);
-    assert!(points.header("content-type").starts_with("application/geo+json"));
+    assert!(
+        points
+            .header("content-type")
+            .starts_with("application/geo+json")
+    );
     let points = points.json();
     assert_eq!(points["type"], "FeatureCollection");
     assert_eq!(points["access"]["type"], "idva");
@@ -252,13 +314,19 @@ async fn the_api_answers_per_area_and_per_point_as_the_cli_computes() {
     assert!((total - area_total).abs() <= 1e-9 * area_total);
     for f in features {
         assert_eq!(f["geometry"]["type"], "Point");
-        for c in f["geometry"]["coordinates"].as_array().expect("coordinates") {
+        for c in f["geometry"]["coordinates"]
+            .as_array()
+            .expect("coordinates")
+        {
             let c = c.as_f64().unwrap();
             assert_eq!((c * 1e6).round() / 1e6, c, "rounded to 6 decimals: {f}");
         }
     }
 
-    let two_step = server.get("/api/access?type=idva&model=2sfca").await.expect(200);
+    let two_step = server
+        .get("/api/access?type=idva&model=2sfca")
+        .await
+        .expect(200);
     assert_eq!(two_step.json()["model"], "2sfca");
     for (query, parameter) in [
         ("", "type"),
@@ -267,7 +335,11 @@ async fn the_api_answers_per_area_and_per_point_as_the_cli_computes() {
     ] {
         for path in ["/api/access", "/api/access/points.geojson"] {
             let answer = server.get(&format!("{path}{query}")).await.expect(400);
-            assert!(answer.body.contains(parameter), "{path}{query}: {}", answer.body);
+            assert!(
+                answer.body.contains(parameter),
+                "{path}{query}: {}",
+                answer.body
+            );
         }
     }
 }

@@ -90,7 +90,10 @@ fn parse_decay(text: &str) -> Result<Decay, String> {
 /// Runs `gapmap access`.
 pub fn run(args: &AccessArgs, out: &mut dyn Write) -> Result<(), String> {
     if !(args.grid_km.is_finite() && (0.05..=100.0).contains(&args.grid_km)) {
-        return Err(format!("--grid-km {} must be between 0.05 and 100", args.grid_km));
+        return Err(format!(
+            "--grid-km {} must be between 0.05 and 100",
+            args.grid_km
+        ));
     }
     let config = Config {
         data_dir: args.live.data_dir.clone(),
@@ -123,11 +126,20 @@ pub fn run(args: &AccessArgs, out: &mut dyn Write) -> Result<(), String> {
     let written = if args.by_area {
         if args.demand.is_some() {
             if demand.iter().any(|d| d.point.is_none()) {
-                return Err("--by-area needs demand points with lat,lon (to find their areas)".into());
+                return Err(
+                    "--by-area needs demand points with lat,lon (to find their areas)".into(),
+                );
             }
             locate_demand(dataset.reference(), &mut demand);
         }
-        write_areas(&dataset, service_type, &demand, &result.access, args.format, out)
+        write_areas(
+            &dataset,
+            service_type,
+            &demand,
+            &result.access,
+            args.format,
+            out,
+        )
     } else {
         write_points(&demand, &result.access, args.format, out)
     };
@@ -147,9 +159,10 @@ fn catchment(args: &AccessArgs, service_type: &ServiceType) -> Result<Catchment,
             Some(service_type.access_max_cost),
         ),
     };
-    let max_cost = args.max_cost.or(default_max).ok_or(
-        "--max-cost is required with a gaussian --decay (it has no largest band)",
-    )?;
+    let max_cost = args
+        .max_cost
+        .or(default_max)
+        .ok_or("--max-cost is required with a gaussian --decay (it has no largest band)")?;
     if !(max_cost.is_finite() && max_cost >= 0.0) {
         return Err(format!("--max-cost {max_cost} must be a finite number ≥ 0"));
     }
@@ -180,7 +193,8 @@ fn costs(
         };
         format!(
             "{}: rows without lat,lon need --cost (geodesic costs need positions)",
-            file.as_deref().map_or("input".into(), |p| p.display().to_string())
+            file.as_deref()
+                .map_or("input".into(), |p| p.display().to_string())
         )
     })
 }
@@ -204,14 +218,26 @@ fn write_inputs(
     write("demand.csv", &|out| {
         writeln!(out, "id,lat,lon,weight")?;
         for d in demand {
-            writeln!(out, "{},{},{}", csv_field(&d.id), position(d.point), d.weight)?;
+            writeln!(
+                out,
+                "{},{},{}",
+                csv_field(&d.id),
+                position(d.point),
+                d.weight
+            )?;
         }
         Ok(())
     })?;
     write("supply.csv", &|out| {
         writeln!(out, "id,lat,lon,capacity")?;
         for s in supply {
-            writeln!(out, "{},{},{}", csv_field(&s.id), position(s.point), s.capacity)?;
+            writeln!(
+                out,
+                "{},{},{}",
+                csv_field(&s.id),
+                position(s.point),
+                s.capacity
+            )?;
         }
         Ok(())
     })?;
@@ -219,7 +245,12 @@ fn write_inputs(
         writeln!(out, "origin,destination,cost")?;
         for (i, d) in demand.iter().enumerate() {
             for (j, cost) in costs.row(i) {
-                writeln!(out, "{},{},{cost}", csv_field(&d.id), csv_field(&supply[j].id))?;
+                writeln!(
+                    out,
+                    "{},{},{cost}",
+                    csv_field(&d.id),
+                    csv_field(&supply[j].id)
+                )?;
             }
         }
         Ok(())

@@ -355,7 +355,12 @@ pub(crate) fn csv_records<T: serde::de::DeserializeOwned>(
             .filter(|h| !columns.contains(&h.trim()) && !optional.contains(&h.trim()))
             .map(|h| {
                 let expected = [columns, optional].concat().join(",");
-                LoadProblem::field(path, Some(1), h, format!("unknown column (expected: {expected})"))
+                LoadProblem::field(
+                    path,
+                    Some(1),
+                    h,
+                    format!("unknown column (expected: {expected})"),
+                )
             }),
     );
     if !problems.is_empty() {

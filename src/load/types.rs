@@ -53,12 +53,8 @@ pub fn read_types(path: &Path) -> Result<(Vec<ServiceType>, Vec<u64>), LoadError
 
 /// Parses taxonomy CSV `text` as [`read_types`] does; `path` only names the file in problems.
 pub fn parse_types(path: &Path, text: &str) -> Result<(Vec<ServiceType>, Vec<u64>), LoadError> {
-    let (records, mut problems) = super::csv_records::<TypeRecord>(
-        path,
-        text,
-        &TYPE_COLUMNS,
-        &OPTIONAL_TYPE_COLUMNS,
-    )?;
+    let (records, mut problems) =
+        super::csv_records::<TypeRecord>(path, text, &TYPE_COLUMNS, &OPTIONAL_TYPE_COLUMNS)?;
     let mut types = Vec::new();
     let mut lines = Vec::new();
     for (line, record) in records {

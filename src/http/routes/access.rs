@@ -18,14 +18,19 @@ use crate::http::views::{Collection, Feature, WithProvenance};
 pub struct AccessQuery {
     /// The service type (an id from `/api/types`, e.g. `idva`); required.
     #[serde(rename = "type")]
+    #[param(value_type = String, required = true, example = "idva")]
     pub service_type: Option<String>,
     /// `e2sfca` (default: weighted by the type's decay) or `2sfca` (W ≡ 1 within the max cost).
+    #[param(value_type = Option<String>, example = "e2sfca")]
     pub model: Option<String>,
 }
 
 fn parse(snapshot: &Snapshot, query: &AccessQuery) -> Result<(usize, FcaModel), AppError> {
     let t = params::service_type(snapshot, &query.service_type)?.ok_or_else(|| {
-        AppError::invalid("type", "give the service type, e.g. ?type=idva (see /api/types)")
+        AppError::invalid(
+            "type",
+            "give the service type, e.g. ?type=idva (see /api/types)",
+        )
     })?;
     let model = match query.model.as_deref().map(str::trim) {
         None | Some("") | Some("e2sfca") => FcaModel::E2sfca,

@@ -5,12 +5,12 @@ use std::sync::OnceLock;
 
 use super::{Snapshot, SnapshotError};
 use crate::domain::Dataset;
-use crate::domain::planning::fca::{FcaModel, TypeAccess};
 use crate::domain::gaps::DEFAULT_GAP_STATUSES;
+use crate::domain::planning::fca::{FcaModel, TypeAccess};
 use crate::export;
 use crate::http::reply::Body;
-use crate::http::views::{access, areas};
 use crate::http::views::sites::{self, SiteFilter};
+use crate::http::views::{access, areas};
 
 /// A body rendered on first use and kept for the snapshot's life, so that building a snapshot (on every approval)
 /// renders nothing that no one asks for.
@@ -67,7 +67,9 @@ impl Stored {
             services_csv: Slot::default(),
             areas_csv: Slot::default(),
             services_geojson: Slot::default(),
-            access: (0..2 * dataset.types().len()).map(|_| OnceLock::new()).collect(),
+            access: (0..2 * dataset.types().len())
+                .map(|_| OnceLock::new())
+                .collect(),
             access_areas: slots(2 * dataset.types().len()),
             access_points: slots(2 * dataset.types().len()),
         }
@@ -172,8 +174,15 @@ impl Snapshot {
 
     fn access_of(&self, t: usize, model: FcaModel) -> Result<(usize, &TypeAccess), SnapshotError> {
         let at = 2 * t + usize::from(model == FcaModel::TwoStep);
-        let cell = self.stored.access.get(at).ok_or(SnapshotError::Missing("type"))?;
-        Ok((at, cell.get_or_init(|| access::compute(self.source(), t, model))))
+        let cell = self
+            .stored
+            .access
+            .get(at)
+            .ok_or(SnapshotError::Missing("type"))?;
+        Ok((
+            at,
+            cell.get_or_init(|| access::compute(self.source(), t, model)),
+        ))
     }
 
     /// Stored `/api/access` body of type `t`, computed on first use.

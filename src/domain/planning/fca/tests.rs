@@ -74,10 +74,7 @@ fn two_step_by_hand() {
     // W ≡ 1 within M: R1 = 3/350, R2 = 1/300, R3 = 2/10, R4 = 0.
     let r = [3.0 / 350.0, 1.0 / 300.0, 0.2, 0.0];
     assert_close(&result.ratio, &r);
-    assert_close(
-        &result.access,
-        &[r[0] + r[1], r[0] + r[1], r[0], r[2], 0.0],
-    );
+    assert_close(&result.access, &[r[0] + r[1], r[0] + r[1], r[0], r[2], 0.0]);
 }
 
 #[test]
