@@ -256,6 +256,42 @@ fn a_confidential_site_counts_at_its_published_point_only() {
 }
 
 #[tokio::test]
+async fn the_api_answers_the_same_wherever_a_confidential_site_really_is() {
+    let original = fixture_paths();
+    let text = std::fs::read_to_string(&original.services).expect("read");
+    let moved = text.replace("51.4731837,-0.1286493", "51.4650000,-0.1350000");
+    assert_ne!(moved, text);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let moved_path = dir.path().join("services.csv");
+    std::fs::write(&moved_path, moved).expect("write");
+    let moved = gapmap::load::DataPaths {
+        services: moved_path,
+        ..fixture_paths()
+    };
+    let (a, b) = (spawn(&original), spawn(&moved));
+    for path in [
+        "/api/access?type=rape_crisis",
+        "/api/access/points.geojson?type=rape_crisis",
+    ] {
+        let without_version = |mut v: Value| {
+            v["version"] = Value::Null;
+            v
+        };
+        let (x, y) = (a.get(path).await.expect(200), b.get(path).await.expect(200));
+        assert!(!x.json()["features"].as_array().is_some_and(Vec::is_empty));
+        assert_eq!(
+            without_version(x.json()),
+            without_version(y.json()),
+            "{path}"
+        );
+        assert!(
+            !x.body.contains("\"access\":-0.0}"),
+            "{path}: a negative zero"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_api_answers_per_area_and_per_point_as_the_cli_computes() {
     let server = spawn(&fixture_paths());
     let answer = server.get("/api/access?type=idva").await.expect(200);

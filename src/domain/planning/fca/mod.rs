@@ -129,7 +129,8 @@ pub fn floating_catchment(
             costs
                 .row(i)
                 .map(|(j, cost)| catchment.weight(cost) * ratio[j])
-                .sum()
+                // From +0: an empty `sum` of f64 is −0, which would print as `-0`.
+                .fold(0.0, |total, term| total + term)
         })
         .collect();
     Accessibility { ratio, access }
