@@ -73,6 +73,8 @@ fn synthetic_national() -> Dataset {
             catchment_km: 5.0,
             location_policy: LocationPolicy::ExactAllowed,
             capacity_max: 1_000.0,
+            access_decay: gapmap::domain::planning::Decay::from_catchment(5.0),
+            access_max_cost: 5.0,
         })
         .collect();
     let codes: Vec<GssCode> = areas.iter().map(|a| a.code.clone()).collect();

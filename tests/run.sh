@@ -22,3 +22,6 @@ if [ ! -d tests/browser/node_modules/playwright-core ] || [ tests/browser/packag
 fi
 
 cargo test "$@"
+
+# PySAL access on the same files as `gapmap access --cost` (a few seconds once its venv exists).
+bash tests/reference/run.sh

@@ -125,6 +125,8 @@ impl KeyHash {
             catchment_km,
             location_policy,
             capacity_max,
+            access_decay,
+            access_max_cost,
         } = service_type;
         self.text(id);
         self.text(label);
@@ -142,6 +144,8 @@ impl KeyHash {
         self.float(*catchment_km);
         self.text(location_policy.as_str());
         self.float(*capacity_max);
+        self.text(&access_decay.to_string());
+        self.float(*access_max_cost);
     }
 
     fn service(&mut self, dataset: &Dataset, site: usize, service: &Service) {

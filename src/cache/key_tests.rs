@@ -51,6 +51,8 @@ fn service_type(id: &str) -> ServiceType {
         catchment_km: 5.0,
         location_policy: LocationPolicy::ExactAllowed,
         capacity_max: 100.0,
+        access_decay: crate::domain::planning::Decay::from_catchment(5.0),
+        access_max_cost: 5.0,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `gapmap` command line: `report`, `validate`, `import-boundaries`, `serve`, `accounts`, `import-services`,
-//! `export-services`, `backup`, `restore`, `import-postcodes`.
+//! `export-services`, `backup`, `restore`, `import-postcodes`, `access`, `plan`.
 
+pub mod access;
 pub mod accounts;
 pub mod backup;
 pub mod listings;
@@ -55,6 +56,8 @@ pub enum Command {
     ImportPostcodes(postcodes::ImportPostcodesArgs),
     /// Choose k new hubs of a type (MCLP or p-median), existing sites kept open; prints JSON.
     Plan(plan::PlanArgs),
+    /// Accessibility of one type by E2SFCA (or 2SFCA), per demand point or per area.
+    Access(access::AccessArgs),
 }
 
 /// Where the database lives (`<data-dir>/gapmap.db`, created on first use).
@@ -216,6 +219,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Restore(args) => backup::run_restore(&args, &mut out),
         Command::ImportPostcodes(args) => postcodes::run(&args, &mut out),
         Command::Plan(args) => plan::run(&args, &mut out),
+        Command::Access(args) => access::run(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

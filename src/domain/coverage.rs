@@ -136,6 +136,7 @@ const MEETS_TOLERANCE: f64 = 1e-9;
 ///     benchmark: Some(Benchmark { value: 1.0, per: 200_000.0, source: "CoE".into() }),
 ///     basis: "women".into(), capacity_unit: "centres".into(), catchment_km: 10.0,
 ///     location_policy: LocationPolicy::ConfidentialRequired, capacity_max: 10.0,
+///     access_decay: gapmap::domain::planning::Decay::from_catchment(10.0), access_max_cost: 10.0,
 /// };
 /// let p = Provision { located: 0, serving: 1, serving_unknown_capacity: 0, capacity_share: 0.75 };
 /// let s = standing(&p, 300_000.0, &rape_crisis);

@@ -37,6 +37,8 @@ fn kind(id: &str, basis: &str) -> ServiceType {
         catchment_km: 1.0,
         location_policy: crate::domain::LocationPolicy::ExactAllowed,
         capacity_max: 1000.0,
+        access_decay: crate::domain::planning::Decay::from_catchment(1.0),
+        access_max_cost: 1.0,
     }
 }
 

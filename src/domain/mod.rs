@@ -5,6 +5,7 @@ pub mod analysis;
 mod area;
 pub mod coverage;
 mod dataset;
+mod decay;
 pub mod disclosure;
 pub mod gaps;
 mod listing;

@@ -180,7 +180,7 @@ impl Reference {
     /// let isva = ServiceType {
     ///     id: "isva".into(), label: "ISVA".into(), benchmark: None, basis: "women".into(),
     ///     capacity_unit: "FTE".into(), catchment_km: 5.0, location_policy: LocationPolicy::ExactAllowed,
-    ///     capacity_max: 100.0,
+    ///     capacity_max: 100.0, access_decay: planning::Decay::from_catchment(5.0), access_max_cost: 5.0,
     /// };
     /// let reference = Reference::new(vec![area.unwrap()], vec![isva]).unwrap();
     /// let service = Service {

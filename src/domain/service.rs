@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::GssCode;
+use super::decay::Decay;
 
 /// A published provision benchmark: `value` units of capacity per `per` people of the type's basis.
 // `ToSchema`: schema metadata for the API document, not HTTP.
@@ -39,6 +40,13 @@ pub struct ServiceType {
     /// The largest capacity one site may declare, in `capacity_unit`: a sanity limit against typing errors and
     /// against a single listing that would make every gap vanish.
     pub capacity_max: f64,
+    /// Distance decay W(c) of the type's accessibility (E2SFCA), c in geodesic km: `access_decay` in `types.csv`,
+    /// by default three bands at ⅓, ⅔ and all of `catchment_km` weighing 1, 0.68 and 0.22.
+    #[schema(value_type = String, example = "step:1.6666666666666667=1,3.3333333333333335=0.68,5=0.22")]
+    pub access_decay: Decay,
+    /// Max cost M of the type's accessibility, in km (inclusive): `access_max_cost` in `types.csv`, by default the
+    /// decay's largest band bound.
+    pub access_max_cost: f64,
 }
 
 /// Whether the sites of a type may be listed with their own, public position.

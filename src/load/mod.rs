@@ -282,12 +282,13 @@ pub fn formula_unguarded(cell: &str) -> &str {
 /// Records read from a CSV, each with its 1-based line, and the problems of the rows that could not be read.
 pub(crate) type CsvRecords<T> = (Vec<(u64, T)>, Vec<LoadProblem>);
 
-/// Parses a CSV whose header must be exactly `columns` (in any order) into records with their 1-based lines.
-/// Header problems stop the read; row problems are collected and the row skipped.
+/// Parses a CSV whose header must have every one of `columns` and may have any of `optional` (in any order) into
+/// records with their 1-based lines. Header problems stop the read; row problems are collected and the row skipped.
 pub(crate) fn csv_records<T: serde::de::DeserializeOwned>(
     path: &Path,
     text: &str,
     columns: &[&str],
+    optional: &[&str],
 ) -> Result<CsvRecords<T>, LoadError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
@@ -302,13 +303,14 @@ pub(crate) fn csv_records<T: serde::de::DeserializeOwned>(
     problems.extend(
         headers
             .iter()
-            .filter(|h| !columns.contains(&h.trim()))
+            .filter(|h| !columns.contains(&h.trim()) && !optional.contains(&h.trim()))
             .map(|h| {
+                let expected = [columns, optional].concat().join(",");
                 LoadProblem::field(
                     path,
                     Some(1),
                     h,
-                    format!("unknown column (expected: {})", columns.join(",")),
+                    format!("unknown column (expected: {expected})"),
                 )
             }),
     );

@@ -328,7 +328,8 @@ pub(crate) fn parse_services_partly(
     text: &str,
     rules: &ListingRules,
 ) -> Result<PartlyParsed, LoadError> {
-    let (records, problems) = super::csv_records::<ServiceRecord>(path, text, &SERVICE_COLUMNS)?;
+    let (records, problems) =
+        super::csv_records::<ServiceRecord>(path, text, &SERVICE_COLUMNS, &[])?;
     let mut parsed = PartlyParsed {
         problems,
         ..PartlyParsed::default()

@@ -1,12 +1,13 @@
 //! Reads the service taxonomy: `type,label,benchmark_value,benchmark_per,benchmark_basis,capacity_unit,
-//! catchment_km,benchmark_source,location_policy,capacity_max`. Benchmarks, location policies and capacity limits
-//! are data, not code.
+//! catchment_km,benchmark_source,location_policy,capacity_max`, and optionally `access_decay,access_max_cost`.
+//! Benchmarks, location policies, capacity limits and access decays are data, not code.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::{LoadError, LoadProblem, read_text};
+use crate::domain::planning::Decay;
 use crate::domain::{Benchmark, LocationPolicy, ServiceType};
 
 /// The taxonomy's columns.
@@ -23,6 +24,9 @@ pub const TYPE_COLUMNS: [&str; 10] = [
     "capacity_max",
 ];
 
+/// Columns the taxonomy may leave out: each type's access decay and max cost (defaults from `catchment_km`).
+pub const OPTIONAL_TYPE_COLUMNS: [&str; 2] = ["access_decay", "access_max_cost"];
+
 #[derive(Debug, Deserialize)]
 struct TypeRecord {
     #[serde(rename = "type")]
@@ -36,6 +40,10 @@ struct TypeRecord {
     benchmark_source: String,
     location_policy: String,
     capacity_max: String,
+    #[serde(default)]
+    access_decay: String,
+    #[serde(default)]
+    access_max_cost: String,
 }
 
 /// Reads and checks the taxonomy. Returns the types and the 1-based line each came from.
@@ -45,7 +53,8 @@ pub fn read_types(path: &Path) -> Result<(Vec<ServiceType>, Vec<u64>), LoadError
 
 /// Parses taxonomy CSV `text` as [`read_types`] does; `path` only names the file in problems.
 pub fn parse_types(path: &Path, text: &str) -> Result<(Vec<ServiceType>, Vec<u64>), LoadError> {
-    let (records, mut problems) = super::csv_records::<TypeRecord>(path, text, &TYPE_COLUMNS)?;
+    let (records, mut problems) =
+        super::csv_records::<TypeRecord>(path, text, &TYPE_COLUMNS, &OPTIONAL_TYPE_COLUMNS)?;
     let mut types = Vec::new();
     let mut lines = Vec::new();
     for (line, record) in records {
@@ -124,6 +133,29 @@ pub fn parse_types(path: &Path, text: &str) -> Result<(Vec<ServiceType>, Vec<u64
                 "name the basis population column (e.g. women, population)".into(),
             );
         }
+        let access_decay = match record.access_decay.trim() {
+            "" => Decay::from_catchment(catchment_km),
+            text => Decay::parse(text).unwrap_or_else(|e| {
+                problem("access_decay", e.to_string());
+                Decay::from_catchment(catchment_km)
+            }),
+        };
+        let access_max_cost = match record.access_max_cost.trim() {
+            "" => access_decay.default_max_cost().unwrap_or_else(|| {
+                problem(
+                    "access_max_cost",
+                    "give the max cost in km: a gaussian decay has no largest band".into(),
+                );
+                0.0
+            }),
+            raw => number(raw).unwrap_or_else(|| {
+                problem(
+                    "access_max_cost",
+                    format!("`{raw}` is not a positive number of kilometres"),
+                );
+                0.0
+            }),
+        };
         types.push(ServiceType {
             id,
             label: record.label.trim().to_owned(),
@@ -133,6 +165,8 @@ pub fn parse_types(path: &Path, text: &str) -> Result<(Vec<ServiceType>, Vec<u64
             catchment_km,
             location_policy,
             capacity_max,
+            access_decay,
+            access_max_cost,
         });
         lines.push(line);
     }

@@ -40,6 +40,8 @@ fn service_type(id: &str, benchmark: Option<(f64, f64)>) -> ServiceType {
         catchment_km: 1.0,
         location_policy: crate::domain::LocationPolicy::ExactAllowed,
         capacity_max: 1000.0,
+        access_decay: crate::domain::planning::Decay::from_catchment(1.0),
+        access_max_cost: 1.0,
     }
 }
 

@@ -6,7 +6,9 @@
 
 mod cost;
 mod demand;
+pub mod fca;
 pub mod siting;
 
+pub use super::decay::{Band, Decay, DecayError};
 pub use cost::{CostMatrix, CostProblem};
 pub use demand::{DemandPoint, SupplySite, grid_demand, locate_demand, type_supply};

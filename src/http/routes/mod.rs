@@ -1,6 +1,7 @@
 //! One module per resource. A handler parses its parameters, asks the current snapshot, and wraps the body in a
 //! [`Reply`]; the route table below is the one list both the router and the OpenAPI document are built from.
 
+pub mod access;
 pub mod areas;
 pub mod decision;
 pub mod export;
@@ -128,6 +129,8 @@ route_table! {
     "/api/areas/{code}" => areas::detail,
     "/api/gaps" => gaps::gaps,
     "/api/lottery" => gaps::lottery,
+    "/api/access" => access::areas,
+    "/api/access/points.geojson" => access::points,
     "/api/services" => services::list,
     "/api/services/{id}" => services::detail,
     "/api/nearest" => nearest::nearest,

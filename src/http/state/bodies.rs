@@ -6,10 +6,11 @@ use std::sync::OnceLock;
 use super::{Snapshot, SnapshotError};
 use crate::domain::Dataset;
 use crate::domain::gaps::DEFAULT_GAP_STATUSES;
+use crate::domain::planning::fca::{FcaModel, TypeAccess};
 use crate::export;
 use crate::http::reply::Body;
-use crate::http::views::areas;
 use crate::http::views::sites::{self, SiteFilter};
+use crate::http::views::{access, areas};
 
 /// A body rendered on first use and kept for the snapshot's life, so that building a snapshot (on every approval)
 /// renders nothing that no one asks for.
@@ -45,6 +46,10 @@ pub(super) struct Stored {
     services_csv: Slot,
     areas_csv: Slot,
     services_geojson: Slot,
+    /// Per type × model (`2t` E2SFCA, `2t + 1` 2SFCA): the accessibility and its two bodies.
+    access: Vec<OnceLock<TypeAccess>>,
+    access_areas: Vec<Slot>,
+    access_points: Vec<Slot>,
 }
 
 impl Stored {
@@ -62,6 +67,11 @@ impl Stored {
             services_csv: Slot::default(),
             areas_csv: Slot::default(),
             services_geojson: Slot::default(),
+            access: (0..2 * dataset.types().len())
+                .map(|_| OnceLock::new())
+                .collect(),
+            access_areas: slots(2 * dataset.types().len()),
+            access_points: slots(2 * dataset.types().len()),
         }
     }
 }
@@ -165,5 +175,32 @@ impl Snapshot {
         self.stored
             .services_geojson
             .get_or_render(|| Ok(Body::stored(sites::services_export(self.source())?)?))
+    }
+
+    fn access_of(&self, t: usize, model: FcaModel) -> Result<(usize, &TypeAccess), SnapshotError> {
+        let at = 2 * t + usize::from(model == FcaModel::TwoStep);
+        let cell = self
+            .stored
+            .access
+            .get(at)
+            .ok_or(SnapshotError::Missing("type"))?;
+        Ok((
+            at,
+            cell.get_or_init(|| access::compute(self.source(), t, model)),
+        ))
+    }
+
+    /// Stored `/api/access` body of type `t`, computed on first use.
+    pub fn access_body(&self, t: usize, model: FcaModel) -> Result<&Body, SnapshotError> {
+        let (at, result) = self.access_of(t, model)?;
+        Self::one(&self.stored.access_areas, at, "type")?
+            .get_or_render(|| Ok(Body::stored(access::areas(self.source(), t, result)?)?))
+    }
+
+    /// Stored `/api/access/points.geojson` body of type `t`, computed on first use.
+    pub fn access_points_body(&self, t: usize, model: FcaModel) -> Result<&Body, SnapshotError> {
+        let (at, result) = self.access_of(t, model)?;
+        Self::one(&self.stored.access_points, at, "type")?
+            .get_or_render(|| Ok(Body::stored(access::points(self.source(), t, result)?)?))
     }
 }

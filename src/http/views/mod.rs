@@ -2,6 +2,7 @@
 //! six decimals, about 0.1 m) and the JSON documents around them. Views read a [`Source`] — the published
 //! dataset, its analysis and the shapes rendered once — and know nothing of the server's state.
 
+pub mod access;
 pub mod areas;
 pub mod history;
 pub mod scenarios;
