@@ -113,7 +113,14 @@ export function scenarios({ api, open, finish, check, clickArea, axeCheck, shots
       await page.fill('#bench-value', '2');
       await page.fill('#bench-per', '100000');
       await page.click('#bench-add');
-      check((await page.locator('#edit-list li').count()) === 2, 'scenario: two edits listed');
+      // Resize a listed site, then take that edit out again: the list is what gets sent.
+      const siteId = await page.$eval('#edit-site option:nth-child(2)', (o) => o.value);
+      await page.selectOption('#edit-site', siteId);
+      await page.fill('#edit-capacity', '7');
+      await page.click('#resize-site');
+      check((await page.innerText('#edit-list')).includes('to 7'), 'scenario: a listed site can be resized');
+      await page.click('#edit-list li:nth-child(3) button');
+      check((await page.locator('#edit-list li').count()) === 2, 'scenario: an edit can be taken out; two edits listed');
       await page.fill('#scenario-name-input', `${type.label}: a hub in Barking`);
       await page.click('#scenario-make');
       await page.waitForSelector('#scenario-table, #scenario-no-difference');
