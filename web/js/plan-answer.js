@@ -48,16 +48,16 @@ export class HubLayer {
   }
 }
 
-/** "adds 12,345 women covered" (MCLP) or "cuts the women-weighted distance by 1,234 km" (p-median). */
+/** "adds 12,345 women covered" (MCLP) or "cuts the demand-weighted distance by 1,234 women × km" (p-median). */
 function adds(answer, noun, value) {
   return answer.model === 'mclp'
     ? `adds ${people(value)} ${noun} covered`
-    : `cuts the total distance, weighted by ${noun}, by ${num(value)} km`;
+    : `cuts the demand-weighted distance by ${people(value)} ${noun} × km`;
 }
 
-/** The objective in words. */
+/** The objective in words: demand covered (MCLP) or the demand-weighted distance (p-median). */
 function objectiveText(answer, noun, value) {
-  return answer.model === 'mclp' ? `${people(value)} ${noun} covered` : `${num(value)} km weighted by ${noun}`;
+  return answer.model === 'mclp' ? `${people(value)} ${noun} covered` : `${people(value)} ${noun} × km`;
 }
 
 /** Renders `answer` (for `type`) into `container`; `places` names the candidate ids. */
@@ -112,7 +112,7 @@ function beforeAfter(answer, noun) {
         [`Share of London’s ${noun}`, pct(total > 0 ? answer.base / total : null), pct(total > 0 ? answer.objective / total : null)],
       ]
     : [
-        ['Average distance to the nearest open site', kmOrDash(total > 0 ? answer.base / total : null), kmOrDash(total > 0 ? answer.objective / total : null)],
+        [`Average distance to the nearest open site (each capped at ${num(answer.max_cost)} km)`, kmOrDash(total > 0 ? answer.base / total : null), kmOrDash(total > 0 ? answer.objective / total : null)],
       ];
   return h(
     'div',
