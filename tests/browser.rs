@@ -306,3 +306,18 @@ fn provider_dashboard_checks_the_token_and_prevents_double_submits() {
 fn axe_finds_no_serious_violations_at_both_sizes() {
     scenario("axe");
 }
+
+#[test]
+fn plan_hubs_draws_the_chosen_hubs_and_lists_the_account_at_both_sizes() {
+    scenario("plan");
+}
+
+#[test]
+fn what_if_scenario_is_made_and_its_shared_link_opens_it() {
+    scenario_with("scenario", |state| {
+        vec![(
+            "GAPMAP_SCENARIO_TOKEN",
+            add_account(state, "provider", "Browser Test Org", "browser-analyst"),
+        )]
+    });
+}

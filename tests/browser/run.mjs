@@ -112,6 +112,21 @@ async function clickArea(page, name) {
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
 
+/** axe-core on what `page` shows now (its context must bypass the CSP): no serious or critical violation. */
+async function axeCheck(page, what) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(serious.length === 0, `${what}: axe finds no serious violations`, JSON.stringify(serious));
+}
+
+const planningScenarios = await import('./planning.mjs').then((m) =>
+  m.scenarios({ api, open, finish, check, clickArea, axeCheck, shots, base, SIZES, DESKTOP, PHONE }),
+);
+
 const scenarios = {
   /** The map loads with every area, the legend states the benchmark and its source, the page is light. */
   async map(browser) {
@@ -689,7 +704,7 @@ const scenarios = {
   /** axe-core on the map (each view) and the providers page, at both sizes: no serious or critical violation. */
   async axe(browser) {
     for (const [size, device] of SIZES) {
-      for (const path of ['/#view=gaps', '/#view=overview', '/#view=nearest', '/#view=area&area=E09000007', '/providers.html']) {
+      for (const path of ['/#view=gaps', '/#view=overview', '/#view=nearest', '/#view=area&area=E09000007', '/#view=plan', '/#view=scenario', '/providers.html']) {
         // axe is injected as an inline script, which the page's Content-Security-Policy rightly refuses.
         const session = await open(browser, { ...device, bypassCSP: true }, path);
         const { page } = session;
@@ -705,6 +720,8 @@ const scenarios = {
       }
     }
   },
+
+  ...planningScenarios,
 
   /** Phone-sized screen: map, an area panel and the gaps view. */
   async phone(browser) {

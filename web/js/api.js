@@ -64,3 +64,21 @@ export function exportUrl(file, { type, area } = {}) {
 export function areaCsvUrl(code) {
   return `/api/export/areas.csv?area=${encodeURIComponent(code)}`;
 }
+
+/** POSTs `body` as JSON to `path` (with the bearer `token` when given); the answer's JSON, or an ApiError. */
+export async function postJson(path, body, token = null) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+  const answer = await response.json().catch(() => null);
+  // A 422's `detail` already lists every problem, each naming its field.
+  if (!response.ok) throw new ApiError(response.status, answer?.error, answer?.detail);
+  return answer;
+}
+
+/** Where k new hubs of a type would do most good: `{ chosen, steps, objective, bound, gap, optimal, base, … }`. */
+export const plan = (body) => postJson('/api/plan', body);
+/** Makes a what-if scenario (needs an account's token); answers as `scenario(id)`. */
+export const createScenario = (body, token) => postJson('/api/scenarios', body, token);
+/** A scenario: its edits and its differences from the live data per area × type. Public to anyone with the id. */
+export const scenario = (id) => getJson(`/api/scenarios/${encodeURIComponent(id)}`);

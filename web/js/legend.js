@@ -35,11 +35,14 @@ export class Legend {
       onAdd: () => {
         const open = window.matchMedia('(min-width: 760px)').matches;
         this.body = h('div', { class: 'legend-body' });
+        // Kept apart from the body, which every restyle rebuilds: the plan's hubs stay until it clears them.
+        this.hubKey = h('p', { class: 'legend-hubs', id: 'legend-hubs', hidden: true });
         this.element = h(
           'details',
           { class: 'legend', id: 'legend', open },
           h('summary', {}, 'Legend'),
           this.body,
+          this.hubKey,
         );
         L.DomEvent.disableClickPropagation(this.element);
         L.DomEvent.disableScrollPropagation(this.element);
@@ -47,6 +50,15 @@ export class Legend {
       },
     });
     new Control({ position: 'bottomright' }).addTo(map);
+  }
+
+  /** The key for the plan's new hubs: `count` of them on the map (0 hides it). */
+  setHubs(count) {
+    this.hubKey.hidden = !count;
+    this.hubKey.replaceChildren(
+      h('span', { class: 'hub-diamond hub-key', 'aria-hidden': 'true' }, h('span', {}, '1')),
+      ` New hub from the plan (${count === 1 ? '1 on the map' : `${count} on the map`}, numbered in the order chosen)`,
+    );
   }
 
   /** Opens the legend (for printing). */

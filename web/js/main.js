@@ -13,6 +13,8 @@ import { GapsView } from './gaps.js';
 import { OverviewView } from './overview.js';
 import { NearestSearch } from './nearest.js';
 import { Tabs } from './tabs.js';
+import { PlanView } from './plan.js';
+import { ScenarioView } from './scenario.js';
 
 const state = {
   types: [],
@@ -25,9 +27,10 @@ const state = {
   overallRate: new Map(),
   servicesByType: new Map(),
   freshness: null,
+  scenario: null,
 };
 
-const VIEWS = ['gaps', 'overview', 'area', 'nearest', 'about'];
+const VIEWS = ['gaps', 'overview', 'area', 'nearest', 'plan', 'scenario', 'about'];
 const MODES = ['status', 'share', 'rate'];
 
 const $ = (id) => document.getElementById(id);
@@ -47,6 +50,11 @@ function readFragment() {
 }
 
 function writeFragment() {
+  // A scenario's link is `#scenario=<id>` alone, so it reads the same however the sharer had the map set.
+  if (state.view === 'scenario' && state.scenario) {
+    window.history.replaceState(null, '', `#scenario=${state.scenario}`);
+    return;
+  }
   const params = new URLSearchParams({ type: state.typeId, mode: state.mode, view: state.view });
   if (state.area) params.set('area', state.area);
   window.history.replaceState(null, '', `#${params}`);
@@ -65,6 +73,8 @@ let gapsView;
 let nearest;
 let tabs;
 let overview;
+let planView;
+let scenarioView;
 
 /** The rate scale of `type` over every area (capped, with its outliers). */
 function scaleOf(type) {
@@ -254,6 +264,7 @@ async function start() {
     {
       select: (code) => openArea(code),
       pick: (lat, lon) => {
+        if (state.view === 'scenario') return scenarioView.pick(lat, lon);
         tabs.select('nearest', { focus: false });
         nearest.pick(lat, lon);
       },
@@ -280,6 +291,21 @@ async function start() {
       openArea(code).then(() => refresh()).catch(showError);
     },
   });
+  planView = new PlanView($('view-plan'), coverageMap, {
+    types: () => state.types,
+    typeId: () => state.typeId,
+    areas: () => state.areas,
+    sites: (typeId) => sitesFor(typeId),
+    legend,
+  });
+  scenarioView = new ScenarioView($('view-scenario'), coverageMap, {
+    types: () => state.types,
+    sites: () => sitesFor(null),
+    opened: (id) => {
+      state.scenario = id;
+      writeFragment();
+    },
+  });
   $('place-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const q = $('place-q').value.trim();
@@ -296,20 +322,43 @@ async function start() {
   tabs = new Tabs(document.querySelector('[role="tablist"]'), (view) => {
     state.view = view;
     if (view !== 'nearest') nearest.setPicking(false);
+    if (view !== 'scenario') scenarioView.stopPicking();
     writeFragment();
+    showPlanning(view);
     if (view === 'gaps') gapsView.show(currentType(), state.areas).catch(showError);
     if (view === 'overview') overview.show(state.types, state.areas).catch(showError);
     if (view === 'area' && state.area) openArea(state.area, { focus: false });
   });
+  // A scenario's link pasted into this tab changes only the fragment.
+  window.addEventListener('hashchange', () => {
+    const id = readFragment().scenario;
+    if (!id || id === state.scenario) return;
+    state.view = 'scenario';
+    tabs.select('scenario', { focus: false, silent: true });
+    showPlanning('scenario').then(() => scenarioView.open(id)).catch(showError);
+  });
   new ResizeObserver(() => coverageMap.resize()).observe($('map'));
   fillControls(fragment);
 
-  const view = VIEWS.includes(fragment.view) ? fragment.view : 'gaps';
+  const view = fragment.scenario ? 'scenario' : VIEWS.includes(fragment.view) ? fragment.view : 'gaps';
   state.view = view;
+  state.scenario = fragment.scenario ?? null;
   tabs.select(view, { focus: false, silent: true });
   await refresh();
+  await showPlanning(view);
+  if (fragment.scenario) await scenarioView.open(fragment.scenario);
   if (view === 'area' && state.area) coverageMap.zoomToArea(state.area);
   document.body.dataset.ready = 'true';
+}
+
+/** Builds the plan or the scenario view when it is first chosen. */
+async function showPlanning(view) {
+  try {
+    if (view === 'plan') planView.show();
+    if (view === 'scenario') await scenarioView.show();
+  } catch (error) {
+    showError(error);
+  }
 }
 
 start().catch(showError);

@@ -1,0 +1,161 @@
+// Browser scenarios of the map's planning views (issue 12): "Plan hubs" (POST /api/plan drawn on the map and
+// read out) and "What if" (a scenario made from the live data, then opened from its shared link without a token).
+// Loaded by run.mjs, which passes its helpers.
+
+import { join } from 'node:path';
+
+const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+
+export function scenarios({ api, open, finish, check, clickArea, axeCheck, shots, base, SIZES, DESKTOP, PHONE }) {
+  const post = async (path, body, token) => {
+    const headers = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const response = await fetch(new URL(path, base), { method: 'POST', headers, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  return {
+    /** Plan hubs at both sizes: the API's chosen hubs drawn on the map in order, the greedy account listed, the
+     *  figures and the London-wide before/after; p-median too; a refused plan shows the API's message. */
+    async plan(browser) {
+      const types = (await api('/api/types')).types;
+      const type = types.find((t) => t.id === 'idva') ?? types[0];
+      const body = { type: type.id, k: 3, model: 'mclp', radius: type.catchment_km, keep_existing: true };
+      const expected = await post('/api/plan', body);
+      for (const [size, device] of SIZES) {
+        const session = await open(browser, { ...device, bypassCSP: true }, '/#view=plan');
+        const { page } = session;
+        await page.waitForSelector('#plan-form');
+        check((await page.inputValue('#plan-radius')) === String(type.catchment_km), `plan ${size}: reach defaults to the type's catchment (${type.catchment_km} km)`);
+        check(await page.isChecked('#plan-keep'), `plan ${size}: "keep the existing sites" is on by default`);
+        await page.selectOption('#plan-type', type.id);
+        await page.fill('#plan-k', '3');
+        await page.click('#plan-submit');
+        await page.waitForSelector('#plan-account li');
+        const account = await page.$$eval('#plan-account li', (lis) => lis.map((li) => ({ id: li.dataset.id, text: li.innerText })));
+        check(
+          JSON.stringify(account.map((a) => a.id)) === JSON.stringify(expected.chosen),
+          `plan ${size}: the greedy account lists the API's ${expected.chosen.length} chosen hubs in order`,
+          JSON.stringify(account),
+        );
+        const first = expected.steps[0];
+        const noun = type.basis === 'population' ? 'people' : type.basis;
+        check(account[0]?.text.includes(`adds ${whole.format(first.adds)} ${noun} covered`), `plan ${size}: each step says what it adds ("adds N ${noun} covered")`, account[0]?.text);
+        const hubs = await page.$$eval('.hub-marker[data-hub]', (els) => els.map((e) => e.dataset.hub));
+        check(JSON.stringify(hubs) === JSON.stringify(expected.chosen), `plan ${size}: the chosen hubs are drawn on the map (${hubs.length})`, JSON.stringify(hubs));
+        const key = page.locator('#legend-hubs');
+        check((await key.getAttribute('hidden')) === null && (await key.textContent()).includes('New hub'), `plan ${size}: the legend has a key for the new hubs`);
+        check((await page.innerText('#plan-objective')).includes(whole.format(expected.objective)), `plan ${size}: the objective is the API's`);
+        check((await page.innerText('#plan-gap')).length > 0 && (await page.innerText('#plan-optimal')).length > 0, `plan ${size}: gap and optimality shown`);
+        const cells = await page.$$eval('#plan-before-after tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.innerText.trim())));
+        check(
+          cells[0]?.[1] === whole.format(expected.base) && cells[0]?.[2] === whole.format(expected.objective),
+          `plan ${size}: demand covered before and after is the API's base and objective`,
+          JSON.stringify(cells),
+        );
+        check((await page.innerText('#plan-per-area-note')).includes('not figures per area'), `plan ${size}: says the API gives no per-area figures`);
+        check((await sideways(page)) <= 0, `plan ${size}: fits the width`);
+        await page.locator('#plan-answer-title').evaluate((t) => t.scrollIntoView());
+        await page.screenshot({ path: join(shots, `${size}-plan.png`) });
+        await axeCheck(page, `plan ${size} with an answer`);
+        if (size === 'desktop') {
+          await page.check('input[name="plan-model"][value="pmedian"]');
+          check(await page.locator('#plan-radius-field').isHidden(), 'plan: p-median hides the reach');
+          const pmedian = await post('/api/plan', { type: type.id, k: 2, model: 'pmedian', keep_existing: true });
+          await page.fill('#plan-k', '2');
+          await page.click('#plan-submit');
+          await page.waitForFunction(() => document.getElementById('plan-summary')?.textContent.includes('p-median'));
+          const ids = await page.$$eval('#plan-account li', (lis) => lis.map((li) => li.dataset.id));
+          check(JSON.stringify(ids) === JSON.stringify(pmedian.chosen), 'plan: p-median lists the API’s chosen hubs', JSON.stringify(ids));
+          await page.fill('#plan-k', '11');
+          await page.click('#plan-submit');
+          check((await page.innerText('#plan-error')).includes('1 to 10'), 'plan: k outside 1–10 is refused on the page');
+          // A refusal from the API (its 422 body, as the server sends one) is shown with its status and detail.
+          await page.route('**/api/plan', (route) =>
+            route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: 'invalid submission', detail: 'k: too many' }) }),
+          );
+          await page.fill('#plan-k', '2');
+          await page.click('#plan-submit');
+          await page.waitForFunction(() => document.getElementById('plan-error').textContent.includes('422'));
+          check((await page.innerText('#plan-error')).includes('k: too many'), 'plan: a 422 shows the API’s message');
+          check((await page.locator('.hub-marker[data-hub]').count()) === 0, 'plan: a refused plan leaves no hubs drawn');
+        }
+        await finish(`plan ${size}`, session);
+      }
+    },
+
+    /** What if: sign in, add a site by clicking the map, change a benchmark, make the scenario; its differences are
+     *  the API's; its link opens it in a fresh browser (no token) at phone size; an unknown id says so. */
+    async scenario(browser) {
+      const token = process.env.GAPMAP_SCENARIO_TOKEN;
+      if (!check(Boolean(token), 'scenario: the test has an account token')) return;
+      const types = (await api('/api/types')).types;
+      const type = types.find((t) => t.location_policy === 'exact_allowed' && t.id === 'isva') ?? types.find((t) => t.location_policy === 'exact_allowed');
+      const session = await open(browser, { ...DESKTOP, bypassCSP: true }, '/#view=scenario');
+      const { page } = session;
+      await page.waitForSelector('#scenario-signin');
+      check(await page.isDisabled('#scenario-make'), 'scenario: "Make" is disabled before signing in');
+      await page.fill('#scenario-token', token);
+      await page.click('#scenario-signin button[type="submit"]');
+      await page.waitForFunction(() => document.getElementById('scenario-who').textContent.startsWith('Signed in'));
+      check(true, 'scenario: signs in with the token');
+      await page.selectOption('#add-type', type.id);
+      await page.click('#add-pick');
+      await clickArea(page, 'Barking and Dagenham');
+      const lat = await page.inputValue('#add-lat');
+      check(lat !== '' && (await page.inputValue('#add-lon')) !== '', `scenario: a click on the map gives the new site's point (${lat})`);
+      await page.fill('#add-capacity', '3');
+      await page.click('#add-site');
+      await page.fill('#bench-value', '2');
+      await page.selectOption('#bench-type', type.id);
+      await page.fill('#bench-value', '2');
+      await page.fill('#bench-per', '100000');
+      await page.click('#bench-add');
+      // Resize a listed site, then take that edit out again: the list is what gets sent.
+      const siteId = await page.$eval('#edit-site option:nth-child(2)', (o) => o.value);
+      await page.selectOption('#edit-site', siteId);
+      await page.fill('#edit-capacity', '7');
+      await page.click('#resize-site');
+      check((await page.innerText('#edit-list')).includes('to 7'), 'scenario: a listed site can be resized');
+      await page.click('#edit-list li:nth-child(3) button');
+      check((await page.locator('#edit-list li').count()) === 2, 'scenario: an edit can be taken out; two edits listed');
+      await page.fill('#scenario-name-input', `${type.label}: a hub in Barking`);
+      await page.click('#scenario-make');
+      await page.waitForSelector('#scenario-table, #scenario-no-difference');
+      const hash = await page.evaluate(() => window.location.hash);
+      const id = hash.replace('#scenario=', '');
+      check(/^#scenario=[0-9a-f]{32}$/.test(hash), `scenario: the page's address becomes its link (${hash})`);
+      const link = await page.getAttribute('#scenario-link', 'href');
+      check(link === `${new URL(base).origin}/#scenario=${id}`, 'scenario: shows the shareable link', link);
+      const detail = await api(`/api/scenarios/${id}`);
+      const rows = await page.$$eval('#scenario-table tbody tr', (trs) => trs.map((tr) => ({ code: tr.dataset.code, type: tr.dataset.type, cells: [...tr.children].map((c) => c.innerText.trim()) })));
+      check(rows.length === detail.differences.areas.length && rows.length > 0, `scenario: a row per area × type that differs (${rows.length})`);
+      const shortfall = detail.differences.areas.find((d) => d.before.shortfall !== d.after.shortfall);
+      const row = rows.find((r) => r.code === shortfall?.code && r.type === shortfall?.type);
+      check(Boolean(row) && row.cells[2].includes('→'), 'scenario: a changed shortfall reads before → after', JSON.stringify(row));
+      check((await page.locator('#scenario-edits li').count()) === 2, 'scenario: its edits are listed');
+      await page.screenshot({ path: join(shots, 'desktop-scenario.png') });
+      await axeCheck(page, 'scenario desktop with a result');
+      await finish('scenario', session);
+
+      const shared = await open(browser, { ...PHONE, bypassCSP: true }, `/#scenario=${id}`);
+      await shared.page.waitForSelector('#scenario-table');
+      check((await shared.page.getAttribute('#tab-scenario', 'aria-selected')) === 'true', 'scenario link: opens the What if view');
+      check((await shared.page.innerText('#scenario-name')).includes('Barking'), 'scenario link: shows the scenario without signing in');
+      check((await shared.page.locator('#scenario-table tbody tr').count()) === rows.length, 'scenario link: the same differences');
+      check((await shared.page.innerText('#scenario-who')) === 'Not signed in.', 'scenario link: no token was needed');
+      check((await sideways(shared.page)) <= 0, `scenario link phone: fits the width (${await sideways(shared.page)}px)`);
+      await shared.page.locator('#scenario-name').evaluate((t) => t.scrollIntoView());
+      await shared.page.screenshot({ path: join(shots, 'phone-scenario.png') });
+      await axeCheck(shared.page, 'scenario phone from its link');
+      await finish('scenario link', shared);
+
+      const unknown = await open(browser, DESKTOP, `/#scenario=${'0'.repeat(32)}`);
+      await unknown.page.waitForFunction(() => document.getElementById('scenario-load-error')?.textContent.length > 0);
+      check((await unknown.page.innerText('#scenario-load-error')).includes('No scenario'), 'scenario link: an unknown id says so');
+      await finish('scenario unknown', unknown);
+    },
+  };
+}
