@@ -45,6 +45,7 @@ fn bench_e2sfca(c: &mut Criterion) {
         population: dir.join("population.csv"),
         types: dir.join("types.csv"),
         services: dir.join("services.csv"),
+        figures: Vec::new(),
     };
     let national = load_dataset(&paths).unwrap_or_else(|e| {
         panic!(

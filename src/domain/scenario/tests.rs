@@ -62,6 +62,8 @@ fn live() -> (Dataset, Analysis) {
         catchment_km: 1.0,
         location_policy: LocationPolicy::ConfidentialRequired,
         capacity_max: 5.0,
+        access_decay: crate::domain::planning::Decay::from_catchment(1.0),
+        access_max_cost: 1.0,
     };
     let dataset = Dataset::new(
         vec![area(A, 0.0, 100.0), area(B, 0.01, 300.0)],
