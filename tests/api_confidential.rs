@@ -55,8 +55,11 @@ fn urls(server: &TestServer, secrets: &[Secret]) -> Vec<String> {
                     .iter()
                     .map(|s| route.replace("{id}", &s.id)),
             );
-        } else if *route != "/api/nearest" && !route.starts_with("/api/access") {
-            // (`/api/access` needs a type: asked per type below.)
+        } else if *route != "/api/nearest"
+            && *route != "/api/geocode"
+            && !route.starts_with("/api/access")
+        {
+            // (`/api/access` needs a type, `/api/geocode` a place: asked per type below.)
             urls.push((*route).to_owned());
         }
     }
@@ -75,6 +78,10 @@ fn urls(server: &TestServer, secrets: &[Secret]) -> Vec<String> {
         urls.push(format!(
             "/api/gaps?type={t}&status=none,below,meets,no_benchmark"
         ));
+        for area in dataset.areas() {
+            let name = area.name.replace(' ', "%20");
+            urls.push(format!("/api/geocode?q={name}&type={t}&k=50"));
+        }
     }
     urls.extend(codes.iter().map(|c| format!("/api/services?area={c}")));
     urls.push("/".into());
