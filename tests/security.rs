@@ -632,7 +632,9 @@ async fn csv_exports_defuse_formulas() {
         .await
         .expect(200)
         .body;
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(csv.as_bytes());
     let row = reader
         .records()
         .map(Result::unwrap)

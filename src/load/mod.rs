@@ -284,13 +284,17 @@ pub(crate) type CsvRecords<T> = (Vec<(u64, T)>, Vec<LoadProblem>);
 
 /// Parses a CSV whose header must have every one of `columns` and may have any of `optional` (in any order) into
 /// records with their 1-based lines. Header problems stop the read; row problems are collected and the row skipped.
+/// Lines starting with `#` are comments (the sample-data notice gapmap's CSV downloads begin with), so a
+/// downloaded listings file reads back as it was.
 pub(crate) fn csv_records<T: serde::de::DeserializeOwned>(
     path: &Path,
     text: &str,
     columns: &[&str],
     optional: &[&str],
 ) -> Result<CsvRecords<T>, LoadError> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| LoadProblem::file(path, format!("unreadable header: {e}")))?

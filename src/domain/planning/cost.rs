@@ -219,13 +219,32 @@ impl CostMatrix {
     /// The same costs seen from the destinations: row `j` of the transpose lists the origins that reach
     /// destination `j`, by origin position.
     pub fn transpose(&self) -> Self {
-        let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); self.destinations];
+        // A counting sort by destination: count each column, turn the counts into row starts, then place every
+        // entry; origins are visited in order, so each new row comes out sorted by origin.
+        let mut starts = vec![0usize; self.destinations + 1];
+        for &destination in &self.columns {
+            starts[destination as usize + 1] += 1;
+        }
+        for j in 0..self.destinations {
+            starts[j + 1] += starts[j];
+        }
+        let mut next = starts.clone();
+        let mut columns = vec![0u32; self.columns.len()];
+        let mut costs = vec![0.0; self.costs.len()];
         for origin in 0..self.origins() {
-            for (destination, cost) in self.row(origin) {
-                rows[destination].push((origin as u32, cost));
+            for at in self.starts[origin]..self.starts[origin + 1] {
+                let slot = &mut next[self.columns[at] as usize];
+                columns[*slot] = origin as u32;
+                costs[*slot] = self.costs[at];
+                *slot += 1;
             }
         }
-        Self::from_rows(self.origins(), rows)
+        Self {
+            destinations: self.origins(),
+            starts,
+            columns,
+            costs,
+        }
     }
 }
 
