@@ -194,10 +194,13 @@ pub(super) fn interchange(instance: &Instance, mut found: Found) -> Found {
 /// Greedy starts besides the plain greedy's: each of the free candidates with the largest first gains, forced
 /// first. Single swaps can stall where the greedy's first pick is wrong; a few other starts escape most such traps.
 pub(super) const RESTARTS: usize = 8;
+/// Free candidates above which only one extra start is tried, so the heuristic stays fast at national size.
+pub(super) const RESTARTS_MAX_CANDIDATES: usize = 500;
 
-/// The best of [`interchange`] from the plain greedy and from [`RESTARTS`] greedy starts that force one of the
-/// free candidates with the largest first gains (after the plain greedy's own first pick); the bound is the least
-/// of theirs (each is a bound on every choice). Deterministic: ties keep the earlier start.
+/// The best of [`interchange`] from the plain greedy and from [`RESTARTS`] greedy starts (one above
+/// [`RESTARTS_MAX_CANDIDATES`] free candidates) that force one of the free candidates with the largest first gains
+/// (after the plain greedy's own first pick); the bound is the least of theirs (each is a bound on every choice).
+/// Deterministic: ties keep the earlier start.
 pub(super) fn multistart(instance: &Instance) -> Found {
     let mut found = interchange(instance, greedy(instance));
     let fixed = Best::fixed(instance);
@@ -206,7 +209,12 @@ pub(super) fn multistart(instance: &Instance) -> Found {
         .map(|j| (fixed.gain(instance, j), j))
         .collect();
     firsts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for &(_, first) in firsts.iter().skip(1).take(RESTARTS) {
+    let restarts = if firsts.len() > RESTARTS_MAX_CANDIDATES {
+        1
+    } else {
+        RESTARTS
+    };
+    for &(_, first) in firsts.iter().skip(1).take(restarts) {
         let other = interchange(instance, greedy_from(instance, Some(first)));
         let bound = found.bound.min(other.bound);
         if other.value > found.value + tolerance(found.value) {
