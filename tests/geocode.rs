@@ -59,7 +59,7 @@ async fn a_postcode_is_placed_in_its_borough() {
 }
 
 #[actix_web::test]
-async fn unknown_postcodes_get_404_and_unknown_names_400_saying_so() {
+async fn unknown_postcodes_and_names_get_404_saying_so() {
     let server = london();
     let unknown = server
         .get("/api/geocode?q=ZZ9%209ZZ")
@@ -74,13 +74,13 @@ async fn unknown_postcodes_get_404_and_unknown_names_400_saying_so() {
     let neither = server
         .get("/api/geocode?q=Atlantis")
         .await
-        .expect(400)
+        .expect(404)
         .json();
     assert!(
         neither["detail"]
             .as_str()
             .unwrap()
-            .contains("neither a full postcode nor the name of an area")
+            .contains("no postcode or area of that name")
     );
 }
 

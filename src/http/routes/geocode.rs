@@ -68,8 +68,8 @@ pub struct Place<'a> {
     responses(
         (status = 200, description = "The place", body = Place),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
-        (status = 400, description = "q missing, too long, or neither a full postcode nor an area's name; unknown type; k out of range", body = ErrorBody),
-        (status = 404, description = "No such postcode: unknown, terminated, or without a grid reference", body = ErrorBody),
+        (status = 400, description = "q missing or too long; unknown type; k out of range", body = ErrorBody),
+        (status = 404, description = "No such postcode (unknown, terminated, or without a grid reference), and no area of that name", body = ErrorBody),
         (status = 503, description = "The postcode directory is still being read, or could not be", body = ErrorBody),
     )
 )]
@@ -136,10 +136,10 @@ fn postcode_place<'a>(
     text: &str,
 ) -> Result<Place<'a>, AppError> {
     let postcode = Postcode::parse(text).map_err(|_| {
-        AppError::invalid(
-            "q",
-            "neither a full postcode nor the name of an area: give a postcode (e.g. SE5 9RS) or an area's name \
-             (see /api/areas)",
+        AppError::NotFound(
+            "no postcode or area of that name: give a full postcode (e.g. SE5 9RS) or an area's name \
+             (see /api/areas)"
+                .into(),
         )
     })?;
     let directory = postcodes.directory()?;

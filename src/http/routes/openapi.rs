@@ -74,7 +74,7 @@ impl utoipa::Modify for BearerScheme {
 
 /// The OpenAPI document of a server serving data on `reference`: [`whole_document`] with the values its query
 /// parameters accept — the type ids for `type`, the GSS codes for `area` — as enums (an empty value counts as absent,
-/// so `""` is one of them), and an area's code and `listing` (a listing's id, once the listings are served) as the
+/// so `""` is one of them where the parameter is optional), and an area's code and `listing` (a listing's id, once the listings are served) as the
 /// examples of the path parameters. Areas and types never change while a server runs, so neither do the enums.
 pub fn document_for(
     reference: &Reference,
@@ -103,8 +103,10 @@ pub fn document_for(
             match (parameter["in"].as_str(), name) {
                 (Some("query"), "type" | "area") => {
                     let values = if name == "type" { &types } else { &codes };
+                    // An empty value is absent: allowed only where the parameter is optional.
+                    let empty = (parameter["required"] != json!(true)).then_some("");
                     let values: Vec<&str> =
-                        std::iter::once("").chain(values.iter().copied()).collect();
+                        empty.into_iter().chain(values.iter().copied()).collect();
                     parameter["schema"] = json!({ "type": "string", "enum": values });
                 }
                 (Some("path"), "code") => parameter["example"] = json!(codes.first()),

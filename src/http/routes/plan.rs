@@ -74,6 +74,7 @@ pub struct PlanRequest {
     #[serde(rename = "type")]
     pub service_type: String,
     /// New sites to choose (1..=50).
+    #[schema(minimum = 1, maximum = 50)]
     pub k: usize,
     /// What to optimise.
     pub model: PlanModelName,
