@@ -8,7 +8,7 @@
 
 use actix_web::{ResponseError, web};
 use gapmap::http::params::{
-    self, AreaExportQuery, GapsQuery, NearestQuery, ServicesQuery, TypeQuery,
+    self, ExportQuery, GapsQuery, NearestQuery, ServicesQuery, TypeQuery,
 };
 use gapmap::http::routes::submissions::ListQuery;
 use gapmap::domain::gaps::DEFAULT_GAP_STATUSES;
@@ -39,7 +39,8 @@ fuzz_target!(|data: &[u8]| {
         }),
         "services" => query_of::<ServicesQuery>(query).and_then(|q| services(snapshot, &q)),
         "nearest" => query_of::<NearestQuery>(query).and_then(|q| nearest(snapshot, &q)),
-        "export" => query_of::<AreaExportQuery>(query).and_then(|q| {
+        "export" => query_of::<ExportQuery>(query).and_then(|q| {
+            params::service_type(snapshot, &q.service_type)?;
             params::area(snapshot, &q.area)?;
             Ok(())
         }),
