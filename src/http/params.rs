@@ -239,7 +239,7 @@ pub const MAX_SEARCH_CHARS: usize = 64;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct GeocodeQuery {
     /// A UK postcode in any case and spacing (`SE5 9RS`, `se59rs`), or an area's name (`Southwark`).
-    #[param(value_type = String, required = true, max_length = 64, example = "SW1A 1AA")]
+    #[param(value_type = String, required = true, max_length = 64, pattern = "\\S", example = "SW1A 1AA")]
     pub q: Option<String>,
     /// With a type, the answer also lists the sites of that type nearest the place.
     #[serde(rename = "type")]

@@ -21,7 +21,7 @@ pub struct AccessQuery {
     #[param(value_type = String, required = true, example = "idva")]
     pub service_type: Option<String>,
     /// `e2sfca` (default: weighted by the type's decay) or `2sfca` (W ≡ 1 within the max cost).
-    #[param(value_type = Option<String>, example = "e2sfca")]
+    #[param(value_type = Option<String>, pattern = "^(e2sfca|2sfca)?$", example = "e2sfca")]
     pub model: Option<String>,
 }
 
