@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use crate::domain::planning::fca::FcaModel;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::params;
-use crate::http::reply::{GEO_JSON, JSON, Reply};
+use crate::http::reply::{Body, GEO_JSON, JSON, Reply};
 use crate::http::state::{AppState, Snapshot};
 use crate::http::views::access::{AccessAreas, AccessPointProperties, AccessPointsOf};
 use crate::http::views::{Collection, Feature, WithProvenance};
@@ -45,6 +45,24 @@ fn parse(snapshot: &Snapshot, query: &AccessQuery) -> Result<(usize, FcaModel), 
     Ok((t, model))
 }
 
+/// The stored access answer `body` gives for the query's type and model. The first request for a type computes it
+/// (milliseconds in London), so it runs off the async workers.
+async fn stored_access<E: std::fmt::Display + Send + 'static>(
+    state: &AppState,
+    query: &AccessQuery,
+    content_type: &'static str,
+    body: impl FnOnce(&Snapshot, usize, FcaModel) -> Result<Body, E> + Send + 'static,
+) -> Result<Reply, AppError> {
+    let snapshot = state.snapshot()?;
+    let (t, model) = parse(&snapshot, query)?;
+    let computing = snapshot.clone();
+    let body = web::block(move || body(&computing, t, model))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Reply::versioned(body, content_type, snapshot.etag()))
+}
+
 /// E2SFCA accessibility of one type per area: demand is each area's basis population spread over its 250 m
 /// sample grid, supply the type's sites at their published points, cost geodesic km, with the type's decay and
 /// max cost (README, "Accessibility (E2SFCA)").
@@ -65,15 +83,10 @@ pub async fn areas(
     state: web::Data<AppState>,
     query: web::Query<AccessQuery>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot()?;
-    let (t, model) = parse(&snapshot, &query)?;
-    // The first request for a type computes it (milliseconds in London): off the async workers.
-    let computing = snapshot.clone();
-    let body = web::block(move || computing.access_body(t, model).cloned())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Reply::versioned(body, JSON, snapshot.etag()))
+    stored_access(&state, &query, JSON, |snapshot, t, model| {
+        snapshot.access_body(t, model).cloned()
+    })
+    .await
 }
 
 /// The same accessibility per demand point, as GeoJSON Points (a map layer): each grid sample point with its
@@ -96,13 +109,8 @@ pub async fn points(
     state: web::Data<AppState>,
     query: web::Query<AccessQuery>,
 ) -> Result<Reply, AppError> {
-    let snapshot = state.snapshot()?;
-    let (t, model) = parse(&snapshot, &query)?;
-    // The first request for a type computes it (milliseconds in London): off the async workers.
-    let computing = snapshot.clone();
-    let body = web::block(move || computing.access_points_body(t, model).cloned())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Reply::versioned(body, GEO_JSON, snapshot.etag()))
+    stored_access(&state, &query, GEO_JSON, |snapshot, t, model| {
+        snapshot.access_points_body(t, model).cloned()
+    })
+    .await
 }
