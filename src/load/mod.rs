@@ -49,6 +49,16 @@ impl LoadProblem {
         }
     }
 
+    /// A CSV record that cannot be read at all, at the line the reader reached.
+    pub fn malformed(file: &Path, error: &csv::Error) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: error.position().map(|p| p.line()),
+            field: None,
+            message: format!("malformed CSV: {error}"),
+        }
+    }
+
     /// A problem with one field on one line.
     pub fn field(file: &Path, line: Option<u64>, field: &str, message: impl Into<String>) -> Self {
         Self {
@@ -337,12 +347,7 @@ pub(crate) fn csv_records<T: serde::de::DeserializeOwned>(
                     }),
                 }
             }
-            Err(e) => problems.push(LoadProblem {
-                file: path.into(),
-                line: e.position().map(|p| p.line()),
-                field: None,
-                message: format!("malformed CSV: {e}"),
-            }),
+            Err(e) => problems.push(LoadProblem::malformed(path, &e)),
         }
     }
     if records.is_empty() && problems.is_empty() {

@@ -98,7 +98,7 @@ pub fn parse_places(
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                problems.push(malformed(path, &e));
+                problems.push(LoadProblem::malformed(path, &e));
                 continue;
             }
         };
@@ -195,7 +195,7 @@ pub fn parse_costs(
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                problems.push(malformed(path, &e));
+                problems.push(LoadProblem::malformed(path, &e));
                 continue;
             }
         };
@@ -233,15 +233,6 @@ pub fn parse_costs(
             LoadProblem::field(path, Some(line), "destination", problem.to_string()).into()
         },
     )
-}
-
-fn malformed(path: &Path, error: &csv::Error) -> LoadProblem {
-    LoadProblem {
-        file: path.to_owned(),
-        line: error.position().map(|p| p.line()),
-        field: None,
-        message: format!("malformed CSV: {error}"),
-    }
 }
 
 fn degrees(

@@ -137,13 +137,7 @@ fn parse_basis(path: &Path, text: &str, required: &[&str]) -> Result<Vec<BasisRo
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map(|p| p.line());
-                problems.push(LoadProblem {
-                    file: path.to_owned(),
-                    line,
-                    field: None,
-                    message: format!("malformed CSV: {e}"),
-                });
+                problems.push(LoadProblem::malformed(path, &e));
                 continue;
             }
         };

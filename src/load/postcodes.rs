@@ -77,12 +77,7 @@ pub fn parse_postcodes(path: &Path, text: &str) -> Result<PostcodeDirectory, Loa
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                problems.push(LoadProblem {
-                    file: path.to_owned(),
-                    line: e.position().map(|p| p.line()),
-                    field: None,
-                    message: format!("malformed CSV: {e}"),
-                });
+                problems.push(LoadProblem::malformed(path, &e));
                 continue;
             }
         };
