@@ -1,7 +1,8 @@
 //! Planning benchmarks. `e2sfca`: accessibility (geodesic cost matrix, then both steps) on the bundled London data
 //! (a type's default grid demand) and on the national input of `benches/national/` (the England and Wales
-//! districts, demand on a 2 km grid of women, all 20,000 synthetic sites as supply). The Python reference on the
-//! same national input is `bash tests/reference/national.sh`.
+//! districts, demand on a 2 km grid of women, all 20,000 synthetic sites as supply), and on its UK-wide variant
+//! (all 361 districts, `generate.py --uk`). The Python reference on the same input is
+//! `bash tests/reference/national.sh` (`GAPMAP_NATIONAL_DIR=target/national-uk` for the UK).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -37,9 +38,35 @@ fn bench_e2sfca(c: &mut Criterion) {
         })
     });
 
-    let dir = PathBuf::from(
-        std::env::var("GAPMAP_NATIONAL_DIR").unwrap_or_else(|_| "target/national".to_owned()),
-    );
+    for (label, variable, default, generate) in [
+        (
+            "national",
+            "GAPMAP_NATIONAL_DIR",
+            "target/national",
+            "bash benches/national/run.sh --generate-only",
+        ),
+        (
+            "uk",
+            "GAPMAP_NATIONAL_UK_DIR",
+            "target/national-uk",
+            "target/national-venv/bin/python benches/national/generate.py --uk --out target/national-uk \
+             --gapmap target/release/gapmap",
+        ),
+    ] {
+        bench_national(&mut group, label, variable, default, generate);
+    }
+    group.finish();
+}
+
+/// E2SFCA on one generated national input: demand on a 2 km grid of women, every site as supply.
+fn bench_national(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    label: &str,
+    variable: &str,
+    default: &str,
+    generate: &str,
+) {
+    let dir = PathBuf::from(std::env::var(variable).unwrap_or_else(|_| default.to_owned()));
     let paths = DataPaths {
         boundaries: dir.join("boundaries.geojson"),
         population: dir.join("population.csv"),
@@ -49,8 +76,7 @@ fn bench_e2sfca(c: &mut Criterion) {
     };
     let national = load_dataset(&paths).unwrap_or_else(|e| {
         panic!(
-            "no national input in {} ({e}): generate it with `bash benches/national/run.sh --generate-only` \
-             (or set GAPMAP_NATIONAL_DIR)",
+            "no {label} input in {} ({e}): generate it with `{generate}` (or set {variable})",
             dir.display()
         )
     });
@@ -76,7 +102,7 @@ fn bench_e2sfca(c: &mut Criterion) {
         .expect("positions")
         .len();
     let name = format!(
-        "national_{}_areas_{}_demand_{}_sites_{}_pairs",
+        "{label}_{}_areas_{}_demand_{}_sites_{}_pairs",
         national.areas().len(),
         demand.len(),
         supply.len(),
@@ -90,7 +116,6 @@ fn bench_e2sfca(c: &mut Criterion) {
             accessibility(&demand, &supply, &costs, &catchment)
         })
     });
-    group.finish();
 }
 
 criterion_group!(benches, bench_e2sfca);

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Generates the national benchmark input: England and Wales local authority districts with synthetic
-populations, a 10-type taxonomy and 20,000 synthetic service sites, in gapmap's file formats.
+populations, a 10-type taxonomy and 20,000 synthetic service sites, in gapmap's file formats. With --uk, all 361
+UK districts (Scotland's S12 and Northern Ireland's N09 too, about 67 million people), the input for issue 12's
+"350 areas" accessibility benchmark.
 
 Deterministic: the same seed and the same boundary file give byte-identical output.
 
-    python benches/national/generate.py --gapmap target/release/gapmap [--out target/national] [--seed 20261201]
+    python benches/national/generate.py --gapmap target/release/gapmap [--out target/national] [--seed 20261201] [--uk]
 
 Writes into --out:
-    lad-ew.topojson      the shared LAD TopoJSON with only the E06/E07/E08/E09/W06 geometries (all arcs kept)
+    lad-ew.topojson      the shared LAD TopoJSON with only the E06/E07/E08/E09/W06 geometries (all arcs kept;
+                         lad-uk.topojson with --uk)
     codes.csv            code,name of those districts, for `gapmap import-boundaries --codes`
     boundaries.geojson   `gapmap import-boundaries` of lad-ew.topojson (geometry repaired, codes attached)
     population.csv       code,name,population,women,source (synthetic)
@@ -33,7 +36,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_SOURCE = os.path.join(REPO, "..", "shared", "data", "boundaries", "LAD_UK_2024_05.topojson")
 KEEP_PREFIXES = ("E06", "E07", "E08", "E09", "W06")
+UK_PREFIXES = KEEP_PREFIXES + ("S12", "N09")
 TOTAL_POPULATION = 60_000_000
+UK_TOTAL_POPULATION = 67_000_000
 TOTAL_SITES = 20_000
 TODAY = dt.date(2026, 12, 1)  # last_verified is drawn before this day
 
@@ -63,13 +68,13 @@ SETTINGS = ["community", "hospital", "court", "housing", "police", "health"]
 INSIDE_MARGIN_DEG = 1e-4
 
 
-def filter_topojson(source, out_dir):
-    """Keeps the England and Wales districts; the arcs are kept whole (unused ones are harmless)."""
+def filter_topojson(source, out_dir, prefixes, name):
+    """Keeps the districts whose codes start with `prefixes`; the arcs are kept whole (unused ones are harmless)."""
     with open(source, encoding="utf-8") as f:
         topo = json.load(f)
     geog = topo["objects"]["geog"]
-    geog["geometries"] = [g for g in geog["geometries"] if g["properties"]["id"].startswith(KEEP_PREFIXES)]
-    with open(os.path.join(out_dir, "lad-ew.topojson"), "w", encoding="utf-8") as f:
+    geog["geometries"] = [g for g in geog["geometries"] if g["properties"]["id"].startswith(prefixes)]
+    with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
         json.dump(topo, f, separators=(",", ":"))
     with open(os.path.join(out_dir, "codes.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -79,9 +84,9 @@ def filter_topojson(source, out_dir):
     return len(geog["geometries"])
 
 
-def import_boundaries(gapmap, out_dir):
+def import_boundaries(gapmap, out_dir, name):
     subprocess.run(
-        [gapmap, "import-boundaries", os.path.join(out_dir, "lad-ew.topojson"),
+        [gapmap, "import-boundaries", os.path.join(out_dir, name),
          "--codes", os.path.join(out_dir, "codes.csv"),
          "--output", os.path.join(out_dir, "boundaries.geojson")],
         check=True,
@@ -103,15 +108,15 @@ def km2(geom):
     return geom.area * 111.32 * 111.32 * np.cos(np.radians(lat))
 
 
-def populations(rng, codes, geoms):
+def populations(rng, codes, geoms, total):
     """Typical district sizes by kind (London boroughs, metropolitan districts, unitaries, shire districts, Welsh
     principal areas), growing slowly with land area (as area^0.25), so urban districts are denser; scaled to about 60 million."""
     typical = {"E09": (270_000, 45), "E08": (300_000, 300), "E06": (220_000, 300), "E07": (110_000, 400),
-               "W06": (140_000, 700)}  # (population, km²)
+               "W06": (140_000, 700), "S12": (170_000, 2_400), "N09": (170_000, 1_300)}  # (population, km²)
     area = np.array([km2(g) for g in geoms])
     raw = np.array([typical[c[:3]][0] * (a / typical[c[:3]][1]) ** 0.25 for c, a in zip(codes, area)])
     raw *= rng.lognormal(0.0, 0.3, len(codes))
-    raw = raw / raw.sum() * TOTAL_POPULATION
+    raw = raw / raw.sum() * total
     population = np.round(np.clip(raw, 2_000.0, 16_000.0 * area), -2)  # no denser than Islington
     women = np.round(population * rng.normal(0.51, 0.004, len(codes)), -2)
     return population.astype(int), women.astype(int)
@@ -166,17 +171,19 @@ def main():
     p.add_argument("--seed", type=int, default=20261201)
     p.add_argument("--gapmap", required=True, help="the gapmap binary whose importer converts the boundaries")
     p.add_argument("--source", default=DEFAULT_SOURCE, help="LAD_UK_2024_05.topojson")
+    p.add_argument("--uk", action="store_true", help="all UK districts, not only England and Wales")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = np.random.default_rng(args.seed)
-    provenance = f"benches/national/generate.py seed {args.seed}"
+    provenance = f"benches/national/generate.py seed {args.seed}" + (" --uk" if args.uk else "")
 
-    kept = filter_topojson(args.source, args.out)
-    import_boundaries(args.gapmap, args.out)
+    topojson = "lad-uk.topojson" if args.uk else "lad-ew.topojson"
+    kept = filter_topojson(args.source, args.out, UK_PREFIXES if args.uk else KEEP_PREFIXES, topojson)
+    import_boundaries(args.gapmap, args.out, topojson)
     codes, names, geoms = read_areas(args.out)
     assert len(codes) == kept, f"importer kept {len(codes)} of {kept} districts"
 
-    population, women = populations(rng, codes, geoms)
+    population, women = populations(rng, codes, geoms, UK_TOTAL_POPULATION if args.uk else TOTAL_POPULATION)
     write_csv(os.path.join(args.out, "population.csv"), ["code", "name", "population", "women", "source"],
               [(c, n, int(p_), int(w), f"synthetic (illustrative), {provenance}")
                for c, n, p_, w in zip(codes, names, population, women)])

@@ -88,8 +88,12 @@ pub struct Accessibility {
     pub access: Vec<f64>,
 }
 
-/// The floating catchment of `demand` (rows of `costs`) and `supply` (its columns). Sums run in demand and site
-/// order, so the result is the same on any number of threads.
+/// Demand points per block of step 1's sums.
+const DEMAND_BLOCK: usize = 4096;
+
+/// The floating catchment of `demand` (rows of `costs`) and `supply` (its columns). Sums run in a fixed order
+/// (step 1 by blocks of demand points, each in demand order, then the blocks in order; step 2 in site order), so
+/// the result is the same on any number of threads.
 ///
 /// ```
 /// use gapmap::domain::planning::{CostMatrix, Decay};
@@ -108,20 +112,36 @@ pub fn floating_catchment(
     costs: &CostMatrix,
     catchment: &Catchment,
 ) -> Accessibility {
-    let by_site = costs.transpose();
-    let ratio: Vec<f64> = (0..by_site.origins())
+    let sites = capacities.len();
+    // Step 1's sums, by fixed blocks of demand points (so the same on any number of threads): each block adds
+    // its points' weighted demand into its own per-site sums, and the blocks are added up in order.
+    let blocks: Vec<Vec<f64>> = (0..costs.origins().div_ceil(DEMAND_BLOCK))
         .into_par_iter()
-        .map(|j| {
-            let demand: f64 = by_site
-                .row(j)
-                .map(|(i, cost)| weights[i] * catchment.weight(cost))
-                .sum();
-            if demand > 0.0 {
-                capacities[j] / demand
-            } else {
-                0.0
+        .map(|block| {
+            let mut sums = vec![0.0; sites];
+            let first = block * DEMAND_BLOCK;
+            for i in first..(first + DEMAND_BLOCK).min(costs.origins()) {
+                for (j, cost) in costs.row(i) {
+                    sums[j] += weights[i] * catchment.weight(cost);
+                }
             }
+            sums
         })
+        .collect();
+    let mut demand = vec![0.0; sites];
+    for sums in &blocks {
+        for (total, part) in demand.iter_mut().zip(sums) {
+            *total += part;
+        }
+    }
+    let ratio: Vec<f64> = demand
+        .iter()
+        .zip(capacities)
+        .map(
+            |(&demand, &capacity)| {
+                if demand > 0.0 { capacity / demand } else { 0.0 }
+            },
+        )
         .collect();
     let access = (0..costs.origins())
         .into_par_iter()

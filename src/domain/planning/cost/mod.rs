@@ -1,17 +1,7 @@
 //! The cost of reaching each supply site (or candidate) from each demand point, as a sparse matrix: only pairs
 //! within the largest cost that matters are ever computed or stored.
 
-use geo::Point;
-use rayon::prelude::*;
-
-use crate::spatial::ellipsoid::{
-    FAST_DISTANCE_MAX_KM, FAST_DISTANCE_MAX_RELATIVE_ERROR, Parallel, arc_from_chord, ecef,
-};
-use crate::spatial::{SiteCloud, geodesic_km};
-
-/// Relative closeness to a threshold below which a fast distance is replaced by the exact geodesic, so that which
-/// side of a threshold a pair falls is decided exactly: four times the fast distance's error bound.
-const EXACT_NEAR_THRESHOLD: f64 = 4.0 * FAST_DISTANCE_MAX_RELATIVE_ERROR;
+mod geodesic;
 
 /// Costs from origins (rows: demand points) to destinations (columns: sites or candidates), keeping only the
 /// pairs whose cost is at most the matrix's limit. Rows are stored one after another (compressed sparse rows),
@@ -56,67 +46,6 @@ pub enum CostProblem {
 }
 
 impl CostMatrix {
-    /// Geodesic distances in kilometres from each origin to every destination within `max_km` (inclusive).
-    ///
-    /// Destinations are prefiltered with an R-tree of Earth-centred positions (a straight chord is never longer
-    /// than the geodesic, so no pair within `max_km` is missed). Each distance is the fast ellipsoidal distance
-    /// of [`crate::spatial::ellipsoid`], within 10⁻⁶ relative of Karney's geodesic; where that is within four
-    /// times its bound of `max_km` or of one of `thresholds_km` (a decay function's band edges), or beyond the
-    /// fast range, the exact geodesic is used instead, so on which side of each threshold a pair falls is exact.
-    ///
-    /// ```
-    /// use geo::Point;
-    /// use gapmap::domain::planning::CostMatrix;
-    /// let origins = [Point::new(0.0, 51.5)];
-    /// let sites = [Point::new(0.0, 51.6), Point::new(1.0, 51.5)]; // about 11 km and 69 km away
-    /// let costs = CostMatrix::geodesic_km(&origins, &sites, 30.0, &[]);
-    /// let row: Vec<(usize, f64)> = costs.row(0).collect();
-    /// assert_eq!(row.len(), 1);
-    /// assert_eq!(row[0].0, 0);
-    /// assert!((row[0].1 - 11.13).abs() < 0.01);
-    /// ```
-    pub fn geodesic_km(
-        origins: &[Point<f64>],
-        destinations: &[Point<f64>],
-        max_km: f64,
-        thresholds_km: &[f64],
-    ) -> Self {
-        let cloud = SiteCloud::new(destinations.iter().copied().enumerate());
-        let mut thresholds: Vec<f64> = thresholds_km
-            .iter()
-            .copied()
-            .filter(|t| t.is_finite() && *t >= 0.0)
-            .chain([max_km])
-            .collect();
-        thresholds.sort_by(f64::total_cmp);
-        let near_threshold = |km: f64| {
-            thresholds
-                .iter()
-                .any(|t| (km - t).abs() <= EXACT_NEAR_THRESHOLD * t.max(km))
-        };
-        let reach_m = max_km * 1000.0 * (1.0 + 1e-9) + 1e-3;
-        let rows: Vec<Vec<(u32, f64)>> = origins
-            .par_iter()
-            .map(|&origin| {
-                let from = ecef(origin);
-                let radius_m = Parallel::at(origin.y()).radius_m;
-                let mut row = Vec::new();
-                cloud.for_each_within_chord(&from, reach_m, |destination, chord_squared| {
-                    let mut km = arc_from_chord(chord_squared.sqrt(), radius_m) / 1000.0;
-                    if km > FAST_DISTANCE_MAX_KM || near_threshold(km) {
-                        km = geodesic_km(origin, destinations[destination]);
-                    }
-                    if km <= max_km {
-                        row.push((destination as u32, km));
-                    }
-                });
-                row.sort_by_key(|&(destination, _)| destination);
-                row
-            })
-            .collect();
-        Self::from_rows(destinations.len(), rows)
-    }
-
     /// A matrix of `origins` × `destinations` from `(origin, destination, cost)` entries (e.g. a cost file's
     /// rows, any unit), keeping those with cost ≤ `max_cost`. Pairs not given are unreachable.
     ///
@@ -251,6 +180,9 @@ impl CostMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spatial::ellipsoid::FAST_DISTANCE_MAX_RELATIVE_ERROR;
+    use crate::spatial::geodesic_km;
+    use geo::Point;
 
     #[test]
     fn geodesic_rows_hold_exactly_the_pairs_within_reach() {
