@@ -120,9 +120,10 @@ pub fn floating_catchment(
         .map(|block| {
             let mut sums = vec![0.0; sites];
             let first = block * DEMAND_BLOCK;
-            for i in first..(first + DEMAND_BLOCK).min(costs.origins()) {
+            let last = (first + DEMAND_BLOCK).min(costs.origins());
+            for (i, &weight) in weights.iter().enumerate().take(last).skip(first) {
                 for (j, cost) in costs.row(i) {
-                    sums[j] += weights[i] * catchment.weight(cost);
+                    sums[j] += weight * catchment.weight(cost);
                 }
             }
             sums
