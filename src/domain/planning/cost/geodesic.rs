@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use super::CostMatrix;
 use crate::spatial::ellipsoid::{
-    Ecef, FAST_DISTANCE_MAX_KM, FAST_DISTANCE_MAX_RELATIVE_ERROR, Parallel, arc_from_chord,
+    ArcFromChord, Ecef, FAST_DISTANCE_MAX_KM, FAST_DISTANCE_MAX_RELATIVE_ERROR, Parallel,
     chord_squared, ecef,
 };
 use crate::spatial::{SiteCloud, geodesic_km};
@@ -57,6 +57,18 @@ impl CostMatrix {
             .chain([max_km])
             .collect();
         thresholds.sort_by(f64::total_cmp);
+        thresholds.dedup();
+        // |km − t| ≤ ε·max(t, km) implies |km − t| ≤ ε·t·(1 + 2ε) for ε ≤ 10⁻³: a zone a hair wider than needed,
+        // which only sends a few more pairs to the exact geodesic.
+        let exact_zones = thresholds
+            .iter()
+            .map(|&t| {
+                (
+                    t,
+                    EXACT_NEAR_THRESHOLD * t * (1.0 + 2.0 * EXACT_NEAR_THRESHOLD),
+                )
+            })
+            .collect();
         let measure = Measure {
             origins,
             destinations,
@@ -64,7 +76,7 @@ impl CostMatrix {
             cloud: SiteCloud::new(destinations.iter().copied().enumerate()),
             max_km,
             reach_m: max_km * 1000.0 * (1.0 + 1e-9) + 1e-3,
-            thresholds,
+            exact_zones,
         };
         let cells = cells(origins, max_km);
         let measured: Vec<CellRows> = cells.par_iter().map(|cell| measure.cell(cell)).collect();
@@ -80,7 +92,8 @@ struct Measure<'a> {
     cloud: SiteCloud,
     max_km: f64,
     reach_m: f64,
-    thresholds: Vec<f64>,
+    /// `(threshold, half-width)`: a fast distance within the half-width of a threshold is measured exactly.
+    exact_zones: Vec<(f64, f64)>,
 }
 
 /// The rows of one cell's origins, one after another.
@@ -95,9 +108,9 @@ struct CellRows {
 
 impl Measure<'_> {
     fn near_threshold(&self, km: f64) -> bool {
-        self.thresholds
+        self.exact_zones
             .iter()
-            .any(|t| (km - t).abs() <= EXACT_NEAR_THRESHOLD * t.max(km))
+            .any(|&(threshold, half_width)| (km - threshold).abs() <= half_width)
     }
 
     /// Measures the origins of one cell against the sites within reach of any of them: those within the reach
@@ -133,13 +146,13 @@ impl Measure<'_> {
         };
         for (&o, from) in members.iter().zip(&at) {
             let origin = self.origins[o as usize];
-            let radius_m = Parallel::at(origin.y()).radius_m;
+            let arc = ArcFromChord::new(Parallel::at(origin.y()).radius_m);
             for (&j, to) in candidates.iter().zip(&near) {
                 let chord_squared = chord_squared(to, from);
                 if chord_squared > reach_squared {
                     continue;
                 }
-                let mut km = arc_from_chord(chord_squared.sqrt(), radius_m) / 1000.0;
+                let mut km = arc.km(chord_squared);
                 if km > FAST_DISTANCE_MAX_KM || self.near_threshold(km) {
                     km = geodesic_km(origin, self.destinations[j as usize]);
                 }

@@ -5,6 +5,7 @@
 mod areas;
 #[cfg(test)]
 mod tests;
+mod weight;
 
 pub use areas::{AreaAccess, BELOW_TOLERANCE, by_area};
 
@@ -113,6 +114,7 @@ pub fn floating_catchment(
     catchment: &Catchment,
 ) -> Accessibility {
     let sites = capacities.len();
+    let pair_weight = weight::PairWeight::new(catchment);
     // Step 1's sums, by fixed blocks of demand points (so the same on any number of threads): each block adds
     // its points' weighted demand into its own per-site sums, and the blocks are added up in order.
     let blocks: Vec<Vec<f64>> = (0..costs.origins().div_ceil(DEMAND_BLOCK))
@@ -123,7 +125,7 @@ pub fn floating_catchment(
             let last = (first + DEMAND_BLOCK).min(costs.origins());
             for (i, &weight) in weights.iter().enumerate().take(last).skip(first) {
                 for (j, cost) in costs.row(i) {
-                    sums[j] += weight * catchment.weight(cost);
+                    sums[j] += weight * pair_weight.at(cost);
                 }
             }
             sums
@@ -149,7 +151,7 @@ pub fn floating_catchment(
         .map(|i| {
             costs
                 .row(i)
-                .map(|(j, cost)| catchment.weight(cost) * ratio[j])
+                .map(|(j, cost)| pair_weight.at(cost) * ratio[j])
                 // From +0: an empty `sum` of f64 is −0, which would print as `-0`.
                 .fold(0.0, |total, term| total + term)
         })
