@@ -257,5 +257,5 @@ fn answer(
         PlanSolverName::Heuristic => solve(&instance, SolverChoice::Heuristic),
         PlanSolverName::Auto => solve(&instance, SolverChoice::Auto),
     };
-    Ok(inputs.answer(&request.service_type, model, request.k, &plan))
+    Ok(inputs.answer(dataset, &instance, &request.service_type, &plan))
 }

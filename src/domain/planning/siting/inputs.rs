@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::super::{CostMatrix, DemandPoint, SupplySite, grid_demand, type_supply};
-use super::{Instance, Model, Plan, SitingProblem, Solver};
+use super::{AreaAnswer, Instance, Model, Plan, SitingProblem, Solver};
 use crate::domain::Dataset;
 use crate::domain::access::DEFAULT_GRID_SPACING_KM;
 
@@ -194,8 +194,16 @@ impl Inputs {
         }
     }
 
-    /// The answer to `plan` with candidate ids.
-    pub fn answer(&self, service_type: &str, model: Model, k: usize, plan: &Plan) -> PlanAnswer {
+    /// The answer to `plan` on `instance` (built from these inputs) with candidate ids, areas named from
+    /// `dataset`.
+    pub fn answer(
+        &self,
+        dataset: &Dataset,
+        instance: &Instance,
+        service_type: &str,
+        plan: &Plan,
+    ) -> PlanAnswer {
+        let (model, k) = (instance.model(), instance.k());
         let id = |j: usize| self.candidates[j].id.clone();
         let (radius, max_cost) = match model {
             Model::Mclp { radius } => (Some(radius), None),
@@ -233,6 +241,7 @@ impl Inputs {
                     objective: s.objective,
                 })
                 .collect(),
+            areas: self.area_answers(dataset, instance, plan),
         }
     }
 }
@@ -288,4 +297,8 @@ pub struct PlanAnswer {
     pub nodes: u64,
     /// The greedy account, one step per chosen site.
     pub steps: Vec<StepAnswer>,
+    /// Per area with demand, in area order: its demand and the model's figure before and after (README,
+    /// "Planning" → "Per area"). Σ `after.covered` is `objective` (MCLP), Σ `demand` × `after.mean_cost` is
+    /// `objective` (p-median), and likewise `before` and `base`, when every demand point lies in an area.
+    pub areas: Vec<AreaAnswer>,
 }
