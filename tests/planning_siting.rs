@@ -286,6 +286,46 @@ async fn post_plan_answers_and_refuses_clearly() {
         assert!((1..=2).contains(&marked), "{plan}");
     }
 
+    // With a hub capacity, the chosen hub (in Eastbury, which no IDVA site serves) is added as a site serving
+    // Eastbury: its 50,000 women need 4 × 0.5 = 2 advisers, and a 2-adviser hub meets that.
+    let east = json!([{"id": "east-hub", "lat": 51.43, "lon": -0.05}]);
+    let plan = post(
+        json!({"type": "idva", "k": 1, "model": "mclp", "candidates": east, "hub_capacity": 2})
+            .to_string(),
+    )
+    .await
+    .expect(200)
+    .json();
+    let areas = plan["areas"].as_array().expect("areas");
+    let eastbury = areas
+        .iter()
+        .find(|a| a["code"] == "E09000903")
+        .expect("Eastbury");
+    assert_eq!(eastbury["chosen_here"], true, "{plan}");
+    assert_eq!(
+        eastbury["gaps"],
+        json!({"before": {"capacity_share": 0.0, "shortfall": 2.0, "status": "none"},
+               "after": {"capacity_share": 2.0, "shortfall": 0.0, "status": "meets"}}),
+        "{plan}"
+    );
+    for other in areas.iter().filter(|a| a["code"] != "E09000903") {
+        assert_eq!(other["gaps"]["before"], other["gaps"]["after"], "{plan}");
+    }
+    let without =
+        post(json!({"type": "idva", "k": 1, "model": "mclp", "candidates": east}).to_string())
+            .await
+            .expect(200)
+            .json();
+    assert!(without["areas"][0].get("gaps").is_none(), "{without}");
+    for (capacity, needle) in [(json!(101), "capacity_max"), (json!(-1), "finite number")] {
+        let body = json!({"type": "idva", "k": 1, "model": "mclp", "candidates": east,
+                          "hub_capacity": capacity});
+        let refused = post(body.to_string()).await;
+        assert_eq!(refused.status, 422, "{body}: {}", refused.body);
+        assert!(refused.body.contains("hub_capacity"), "{}", refused.body);
+        assert!(refused.body.contains(needle), "{}", refused.body);
+    }
+
     let bad_json = post("{\"type\": ".into()).await;
     assert_eq!(bad_json.status, 400, "{}", bad_json.body);
     for (body, needle) in [

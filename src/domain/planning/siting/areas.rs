@@ -8,7 +8,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Inputs, Instance, Model, Plan};
+use crate::domain::scenario::GapChange;
 use crate::domain::{Dataset, GssCode};
+use geo::Point;
 
 /// One area's demand and its figure before and after a plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +167,10 @@ pub struct AreaAnswer {
     pub after: PlanAreaFigures,
     /// Whether a chosen site lies in the area.
     pub chosen_here: bool,
+    /// With `hub_capacity` only: the type's gap figures on the live data and with the chosen sites added as
+    /// sites of that capacity serving the area they lie in (README, "Planning" → "Per area").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gaps: Option<GapChange>,
 }
 
 impl Inputs {
@@ -193,9 +199,40 @@ impl Inputs {
                     before: PlanAreaFigures::of(model, row.before, row.demand),
                     after: PlanAreaFigures::of(model, row.after, row.demand),
                     chosen_here: chosen.contains(&Some(row.area)),
+                    gaps: None,
                 })
             })
             .collect()
+    }
+
+    /// The points of `plan`'s chosen sites that are not already sites of `type_id` in `dataset` (a listed site
+    /// chosen when existing sites are free is counted once), in greedy-account order.
+    pub fn new_hub_points(&self, dataset: &Dataset, type_id: &str, plan: &Plan) -> Vec<Point<f64>> {
+        let listed = |id: &str| {
+            dataset
+                .services()
+                .iter()
+                .any(|s| s.id == id && s.service_type == type_id)
+        };
+        plan.steps
+            .iter()
+            .map(|s| &self.candidates[s.site])
+            .filter(|c| !listed(&c.id))
+            .filter_map(|c| c.point)
+            .collect()
+    }
+}
+
+/// Gives each of `areas` its gap figures from `gaps`, one per area of `dataset` in its order.
+pub fn attach_gaps(areas: &mut [AreaAnswer], dataset: &Dataset, gaps: Vec<GapChange>) {
+    let mut by_code: std::collections::HashMap<&str, GapChange> = dataset
+        .areas()
+        .iter()
+        .map(|a| a.code.as_str())
+        .zip(gaps)
+        .collect();
+    for area in areas {
+        area.gaps = by_code.remove(area.code.as_str());
     }
 }
 

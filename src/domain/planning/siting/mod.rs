@@ -12,7 +12,9 @@ mod heuristic;
 mod inputs;
 mod instance;
 
-pub use areas::{AreaAnswer, AreaChange, PlanAreaFigures, area_changes, plan_area_changes};
+pub use areas::{
+    AreaAnswer, AreaChange, PlanAreaFigures, area_changes, attach_gaps, plan_area_changes,
+};
 pub use inputs::{
     Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer, StepAnswer,
     site_inputs,
