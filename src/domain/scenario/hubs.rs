@@ -2,47 +2,14 @@
 //! lies in, with a given capacity; the type's gap figures per area compared before (live) and after (live plus
 //! the hubs). Nothing is stored: the scenario is applied and analysed in memory.
 
-use chrono::NaiveDate;
-use geo::Point;
-use serde::Serialize;
-use utoipa::ToSchema;
-
 use super::{Edit, EditProblem, SCENARIO_BENCHMARK_SOURCE, analyse_applied, apply};
-use crate::domain::coverage::Status;
+use crate::domain::coverage::{GapChange, GapFigures};
 use crate::domain::{
     Analysis, AnalysisOptions, AreaCoverage, Dataset, LocationPolicy, LocationPrecision, Serves,
     Service,
 };
-
-/// An area's gap figures for one type (README, "Coverage").
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct GapFigures {
-    /// Apportioned capacity, in the type's unit.
-    pub capacity_share: f64,
-    /// Capacity missing against the benchmark; `None` without a benchmark.
-    pub shortfall: Option<f64>,
-    /// `none`, `below`, `meets` or `no_benchmark`.
-    pub status: Status,
-}
-
-impl GapFigures {
-    fn of(coverage: &AreaCoverage) -> Self {
-        Self {
-            capacity_share: coverage.capacity_share,
-            shortfall: coverage.shortfall,
-            status: coverage.status,
-        }
-    }
-}
-
-/// An area's gap figures on the live data and with the hubs added.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct GapChange {
-    /// On the live data.
-    pub before: GapFigures,
-    /// With the hubs added as sites.
-    pub after: GapFigures,
-}
+use chrono::NaiveDate;
+use geo::Point;
 
 /// The edits adding a hub of type `type_id` at each of `hubs` (WGS84 points), ids `plan-hub-1`, `plan-hub-2`, …
 /// in order, each serving the area it lies in with `capacity` (the type's unit), listed as `what-if scenario`
@@ -110,8 +77,16 @@ pub fn hub_gaps(
         .iter()
         .zip(&after.areas)
         .map(|(b, a)| GapChange {
-            before: GapFigures::of(b),
-            after: GapFigures::of(a),
+            before: gap_figures(b),
+            after: gap_figures(a),
         })
         .collect())
+}
+
+fn gap_figures(coverage: &AreaCoverage) -> GapFigures {
+    GapFigures {
+        capacity_share: coverage.capacity_share,
+        shortfall: coverage.shortfall,
+        status: coverage.status,
+    }
 }

@@ -14,7 +14,7 @@ mod compare;
 mod hubs;
 
 pub use compare::{AreaDifference, AreaFigures, TypeDifference, TypeFigures, differences};
-pub use hubs::{GapChange, GapFigures, hub_edits, hub_gaps};
+pub use hubs::{hub_edits, hub_gaps};
 
 /// Most edits one scenario may hold.
 pub const MAX_EDITS: usize = 100;

@@ -7,10 +7,9 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Inputs, Instance, Model, Plan};
-use crate::domain::scenario::GapChange;
+use super::{Instance, Model, Plan};
+use crate::domain::coverage::GapChange;
 use crate::domain::{Dataset, GssCode};
-use geo::Point;
 
 /// One area's demand and its figure before and after a plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,54 +172,32 @@ pub struct AreaAnswer {
     pub gaps: Option<GapChange>,
 }
 
-impl Inputs {
-    /// The per-area answer to `plan` on `instance` (built from these inputs), areas named from `dataset`.
-    pub fn area_answers(
-        &self,
-        dataset: &Dataset,
-        instance: &Instance,
-        plan: &Plan,
-    ) -> Vec<AreaAnswer> {
-        let demand_area: Vec<Option<usize>> = self.demand.iter().map(|d| d.area).collect();
-        let chosen: Vec<Option<usize>> = plan
-            .steps
-            .iter()
-            .map(|s| self.candidates[s.site].area)
-            .collect();
-        let model = instance.model();
-        plan_area_changes(instance, &demand_area, plan)
-            .into_iter()
-            .filter_map(|row| {
-                let area = dataset.areas().get(row.area)?;
-                Some(AreaAnswer {
-                    code: area.code.clone(),
-                    name: area.name.clone(),
-                    demand: row.demand,
-                    before: PlanAreaFigures::of(model, row.before, row.demand),
-                    after: PlanAreaFigures::of(model, row.after, row.demand),
-                    chosen_here: chosen.contains(&Some(row.area)),
-                    gaps: None,
-                })
+/// The per-area answer to `plan` on `instance`, areas named from `dataset`: `demand_area[i]` is the area demand
+/// point `i` lies in, `candidate_area[j]` the area candidate `j` lies in.
+pub fn area_answers(
+    dataset: &Dataset,
+    instance: &Instance,
+    demand_area: &[Option<usize>],
+    candidate_area: &[Option<usize>],
+    plan: &Plan,
+) -> Vec<AreaAnswer> {
+    let chosen: Vec<Option<usize>> = plan.steps.iter().map(|s| candidate_area[s.site]).collect();
+    let model = instance.model();
+    plan_area_changes(instance, demand_area, plan)
+        .into_iter()
+        .filter_map(|row| {
+            let area = dataset.areas().get(row.area)?;
+            Some(AreaAnswer {
+                code: area.code.clone(),
+                name: area.name.clone(),
+                demand: row.demand,
+                before: PlanAreaFigures::of(model, row.before, row.demand),
+                after: PlanAreaFigures::of(model, row.after, row.demand),
+                chosen_here: chosen.contains(&Some(row.area)),
+                gaps: None,
             })
-            .collect()
-    }
-
-    /// The points of `plan`'s chosen sites that are not already sites of `type_id` in `dataset` (a listed site
-    /// chosen when existing sites are free is counted once), in greedy-account order.
-    pub fn new_hub_points(&self, dataset: &Dataset, type_id: &str, plan: &Plan) -> Vec<Point<f64>> {
-        let listed = |id: &str| {
-            dataset
-                .services()
-                .iter()
-                .any(|s| s.id == id && s.service_type == type_id)
-        };
-        plan.steps
-            .iter()
-            .map(|s| &self.candidates[s.site])
-            .filter(|c| !listed(&c.id))
-            .filter_map(|c| c.point)
-            .collect()
-    }
+        })
+        .collect()
 }
 
 /// Gives each of `areas` its gap figures from `gaps`, one per area of `dataset` in its order.

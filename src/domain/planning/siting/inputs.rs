@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::super::{CostMatrix, DemandPoint, SupplySite, grid_demand, type_supply};
-use super::{AreaAnswer, Instance, Model, Plan, SitingProblem, Solver};
+use super::{AreaAnswer, Instance, Model, Plan, SitingProblem, Solver, area_answers};
 use crate::domain::Dataset;
 use crate::domain::access::DEFAULT_GRID_SPACING_KM;
 
@@ -194,6 +194,23 @@ impl Inputs {
         }
     }
 
+    /// The points of `plan`'s chosen sites that are not already sites of `type_id` in `dataset` (a listed site
+    /// chosen when existing sites are free is counted once), in greedy-account order.
+    pub fn new_hub_points(&self, dataset: &Dataset, type_id: &str, plan: &Plan) -> Vec<Point<f64>> {
+        let listed = |id: &str| {
+            dataset
+                .services()
+                .iter()
+                .any(|s| s.id == id && s.service_type == type_id)
+        };
+        plan.steps
+            .iter()
+            .map(|s| &self.candidates[s.site])
+            .filter(|c| !listed(&c.id))
+            .filter_map(|c| c.point)
+            .collect()
+    }
+
     /// The answer to `plan` on `instance` (built from these inputs) with candidate ids, areas named from
     /// `dataset`.
     pub fn answer(
@@ -241,7 +258,13 @@ impl Inputs {
                     objective: s.objective,
                 })
                 .collect(),
-            areas: self.area_answers(dataset, instance, plan),
+            areas: area_answers(
+                dataset,
+                instance,
+                &self.demand.iter().map(|d| d.area).collect::<Vec<_>>(),
+                &self.candidates.iter().map(|c| c.area).collect::<Vec<_>>(),
+                plan,
+            ),
         }
     }
 }

@@ -13,7 +13,8 @@ mod inputs;
 mod instance;
 
 pub use areas::{
-    AreaAnswer, AreaChange, PlanAreaFigures, area_changes, attach_gaps, plan_area_changes,
+    AreaAnswer, AreaChange, PlanAreaFigures, area_answers, area_changes, attach_gaps,
+    plan_area_changes,
 };
 pub use inputs::{
     Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer, StepAnswer,
