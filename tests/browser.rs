@@ -313,6 +313,11 @@ fn plan_hubs_draws_the_chosen_hubs_and_lists_the_account_at_both_sizes() {
 }
 
 #[test]
+fn accessibility_layer_colours_areas_by_e2sfca_access_at_both_sizes() {
+    scenario("access");
+}
+
+#[test]
 fn what_if_scenario_is_made_and_its_shared_link_opens_it() {
     scenario_with("scenario", |state| {
         vec![(

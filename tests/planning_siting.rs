@@ -62,6 +62,32 @@ fn mclp_on_the_fixture_by_hand() {
         assert_eq!(plan["bound"], 350_000.0);
         assert_eq!(plan["optimal"], true);
         assert_eq!(plan["fixed"], json!([]));
+        // Per area: nothing open before; after, every woman of every area is within 7 km of a chosen site.
+        let areas = plan["areas"].as_array().expect("areas");
+        let covered: Vec<(&str, f64, f64, f64)> = areas
+            .iter()
+            .map(|a| {
+                let figure = |when: &str| a[when]["covered"].as_f64().expect("covered");
+                (
+                    a["code"].as_str().expect("code"),
+                    a["demand"].as_f64().expect("demand"),
+                    figure("before"),
+                    figure("after"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            covered,
+            [
+                ("E09000901", 100_000.0, 0.0, 100_000.0),
+                ("E09000902", 150_000.0, 0.0, 150_000.0),
+                ("E09000903", 50_000.0, 0.0, 50_000.0),
+                ("E09000904", 50_000.0, 0.0, 50_000.0),
+            ],
+            "{plan}"
+        );
+        assert_eq!(areas[1]["after"]["share"], 1.0);
+        assert!(areas[1].get("mean_cost").is_none(), "{plan}");
     }
 }
 
@@ -212,6 +238,93 @@ async fn post_plan_answers_and_refuses_clearly() {
     .json();
     assert_eq!(confidential["base"], 150_000.0, "{confidential}");
     assert_eq!(confidential["chosen"], json!(["far"]));
+
+    // The per-area figures add up to the London-wide objective, on the default grid demand with the existing
+    // sites kept open, for both models; the chosen sites' areas are marked.
+    for (model, extra) in [("mclp", json!({"radius": 3})), ("pmedian", json!({}))] {
+        let mut body = json!({"type": "idva", "k": 2, "model": model, "solver": "heuristic"});
+        body.as_object_mut()
+            .expect("object")
+            .extend(extra.as_object().expect("object").clone());
+        let plan = post(body.to_string()).await.expect(200).json();
+        let areas = plan["areas"].as_array().expect("areas");
+        assert_eq!(areas.len(), 4, "{plan}");
+        let sum = |when: &str| -> f64 {
+            areas
+                .iter()
+                .map(|a| match model {
+                    "mclp" => a[when]["covered"].as_f64().expect("covered"),
+                    _ => {
+                        a["demand"].as_f64().expect("demand")
+                            * a[when]["mean_cost"].as_f64().expect("mean")
+                    }
+                })
+                .sum()
+        };
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+        let objective = plan["objective"].as_f64().expect("objective");
+        let base = plan["base"].as_f64().expect("base");
+        assert!(
+            close(sum("after"), objective),
+            "{model}: {} vs {objective}",
+            sum("after")
+        );
+        assert!(
+            close(sum("before"), base),
+            "{model}: {} vs {base}",
+            sum("before")
+        );
+        let demand: f64 = areas
+            .iter()
+            .map(|a| a["demand"].as_f64().expect("demand"))
+            .sum();
+        assert!(
+            close(demand, plan["demand_total"].as_f64().expect("total")),
+            "{plan}"
+        );
+        let marked = areas.iter().filter(|a| a["chosen_here"] == true).count();
+        assert!((1..=2).contains(&marked), "{plan}");
+    }
+
+    // With a hub capacity, the chosen hub (in Eastbury, which no IDVA site serves) is added as a site serving
+    // Eastbury: its 50,000 women need 4 × 0.5 = 2 advisers, and a 2-adviser hub meets that.
+    let east = json!([{"id": "east-hub", "lat": 51.43, "lon": -0.05}]);
+    let plan = post(
+        json!({"type": "idva", "k": 1, "model": "mclp", "candidates": east, "hub_capacity": 2})
+            .to_string(),
+    )
+    .await
+    .expect(200)
+    .json();
+    let areas = plan["areas"].as_array().expect("areas");
+    let eastbury = areas
+        .iter()
+        .find(|a| a["code"] == "E09000903")
+        .expect("Eastbury");
+    assert_eq!(eastbury["chosen_here"], true, "{plan}");
+    assert_eq!(
+        eastbury["gaps"],
+        json!({"before": {"capacity_share": 0.0, "shortfall": 2.0, "status": "none"},
+               "after": {"capacity_share": 2.0, "shortfall": 0.0, "status": "meets"}}),
+        "{plan}"
+    );
+    for other in areas.iter().filter(|a| a["code"] != "E09000903") {
+        assert_eq!(other["gaps"]["before"], other["gaps"]["after"], "{plan}");
+    }
+    let without =
+        post(json!({"type": "idva", "k": 1, "model": "mclp", "candidates": east}).to_string())
+            .await
+            .expect(200)
+            .json();
+    assert!(without["areas"][0].get("gaps").is_none(), "{without}");
+    for (capacity, needle) in [(json!(101), "capacity_max"), (json!(-1), "finite number")] {
+        let body = json!({"type": "idva", "k": 1, "model": "mclp", "candidates": east,
+                          "hub_capacity": capacity});
+        let refused = post(body.to_string()).await;
+        assert_eq!(refused.status, 422, "{body}: {}", refused.body);
+        assert!(refused.body.contains("hub_capacity"), "{}", refused.body);
+        assert!(refused.body.contains(needle), "{}", refused.body);
+    }
 
     let bad_json = post("{\"type\": ".into()).await;
     assert_eq!(bad_json.status, 400, "{}", bad_json.body);

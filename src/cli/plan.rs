@@ -148,7 +148,7 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<(), String> {
         _ => SolverChoice::Auto,
     };
     let plan = solve(&instance, choice);
-    let answer = inputs.answer(&args.service_type, model, args.k, &plan);
+    let answer = inputs.answer(&dataset, &instance, &args.service_type, &plan);
     serde_json::to_writer_pretty(&mut *out, &answer).map_err(|e| e.to_string())?;
     writeln!(out).map_err(|e| e.to_string())
 }

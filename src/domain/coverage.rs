@@ -183,3 +183,23 @@ pub fn capacity_fraction(dataset: &Dataset, site: usize, area: usize, basis: &st
     let total: f64 = served.iter().map(|&a| of(a)).sum();
     apportioned_fraction(of(area), total)
 }
+
+/// An area's gap figures for one type (README, "Coverage").
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct GapFigures {
+    /// Apportioned capacity, in the type's unit.
+    pub capacity_share: f64,
+    /// Capacity missing against the benchmark; `None` without a benchmark.
+    pub shortfall: Option<f64>,
+    /// `none`, `below`, `meets` or `no_benchmark`.
+    pub status: Status,
+}
+
+/// An area's gap figures before and after a change (a plan's hubs added as sites).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct GapChange {
+    /// On the live data.
+    pub before: GapFigures,
+    /// With the change.
+    pub after: GapFigures,
+}

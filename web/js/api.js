@@ -76,6 +76,11 @@ export async function postJson(path, body, token = null) {
   return answer;
 }
 
+/** A type's E2SFCA accessibility per area: `{ rate_per, benchmark, …, areas: [{ code, mean_access, mean_rate, … }] }`. */
+export const access = (type) => getJson('/api/access', { type });
+/** A type's E2SFCA accessibility per demand point, as GeoJSON points with `weight` and `access`. */
+export const accessPoints = (type) => getJson('/api/access/points.geojson', { type });
+
 /** Where k new hubs of a type would do most good: `{ chosen, steps, objective, bound, gap, optimal, base, … }`. */
 export const plan = (body) => postJson('/api/plan', body);
 /** Makes a what-if scenario (needs an account's token); answers as `scenario(id)`. */

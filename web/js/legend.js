@@ -22,6 +22,11 @@ export function legendSentence(type, mode, scale) {
       ? `The darker an area, the further it is below the benchmark of ${benchmark}: the darkest have nothing, the palest meet it.`
       : `The darker an area, the further its rate is below the London-wide rate (no benchmark): the darkest have nothing, the palest match or exceed London.`;
   }
+  if (mode === 'access') {
+    const noun = type.basis === 'population' ? 'people' : type.basis;
+    const above = scale.outliers.length ? `, above it ${scale.outliers.map((o) => `${o.name} (${num(o.rate)})`).join(', ')}` : '';
+    return `Access (E2SFCA): the darker an area, the fewer ${type.capacity_unit} ${ratePer(type)} its ${noun} can reach, each site's capacity shared among the ${noun} within its catchment and weighted down with distance, averaged over the area's ${noun}; the scale runs from 0 to ${num(scale.cap)}${above}${benchmark ? ', and ▲ marks the benchmark' : ''}.`;
+  }
   const anchor = benchmark ? 'the benchmark' : 'the London-wide rate';
   const outliers = scale.outliers.length
     ? `, above it ${scale.outliers.map((o) => `${o.name} (${num(o.rate)})`).join(', ')}`
@@ -68,7 +73,7 @@ export class Legend {
 
   /**
    * @param {object} type the type from `/api/types`
-   * @param {'status'|'share'|'rate'} mode
+   * @param {'status'|'share'|'rate'|'access'} mode
    * @param {{ cap: number, outliers: object[], reference: number|null, sites: object|null,
    *   symbols: { label: string, style: object }[], freshness: { latest: string|null, stale: number } }} scale
    */
@@ -128,6 +133,9 @@ export class Legend {
             'Areas are compared with each other and with London as a whole.',
           ),
     );
+    if (scale.points) {
+      parts.push(h('p', { class: 'legend-points', id: 'legend-points' }, `Dots: ${count(scale.points, 'demand point')} (a 250 m grid), each coloured by its own access on the same scale.`));
+    }
     if (scale.sites) {
       parts.push(
         h(

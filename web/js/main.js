@@ -15,6 +15,7 @@ import { NearestSearch } from './nearest.js';
 import { Tabs } from './tabs.js';
 import { PlanView } from './plan.js';
 import { ScenarioView } from './scenario.js';
+import { AccessLayer } from './access-layer.js';
 
 const state = {
   types: [],
@@ -28,10 +29,11 @@ const state = {
   servicesByType: new Map(),
   freshness: null,
   scenario: null,
+  accessPoints: false,
 };
 
 const VIEWS = ['gaps', 'overview', 'area', 'nearest', 'plan', 'scenario', 'about'];
-const MODES = ['status', 'share', 'rate'];
+const MODES = ['status', 'share', 'rate', 'access'];
 
 const $ = (id) => document.getElementById(id);
 
@@ -75,6 +77,7 @@ let tabs;
 let overview;
 let planView;
 let scenarioView;
+let accessLayer;
 
 /** The rate scale of `type` over every area (capped, with its outliers). */
 function scaleOf(type) {
@@ -133,7 +136,16 @@ async function refresh() {
   const turn = ++refreshes;
   const type = currentType();
   writeFragment();
-  coverageMap.restyle(fillFor(type), describe(type));
+  let [fill, label, scale] = [fillFor(type), describe(type), { ...scaleOf(type), reference: reference(type) }];
+  if (state.mode === 'access') {
+    await accessLayer.load(type);
+    if (turn !== refreshes) return;
+    [fill, label, scale] = [accessLayer.fill(), accessLayer.describe(), accessLayer.scale()];
+  }
+  coverageMap.restyle(fill, label);
+  $('access-points-field').hidden = state.mode !== 'access';
+  const points = state.mode === 'access' ? await accessLayer.showPoints(state.accessPoints) : (accessLayer.clear(), 0);
+  if (turn !== refreshes) return;
   let sites = null;
   if (state.sites === 'none') {
     siteLayer.clear();
@@ -146,8 +158,8 @@ async function refresh() {
   if (turn !== refreshes) return;
   const shown = state.sites === 'all' ? state.types : [type];
   legend.update(type, state.mode, {
-    ...scaleOf(type),
-    reference: reference(type),
+    ...scale,
+    points,
     sites,
     symbols: shown.map((t) => ({ label: t.label, style: styleOf(t.id) })),
     freshness: fresh,
@@ -219,6 +231,11 @@ function fillControls(fragment) {
       refresh().catch(showError);
     });
   }
+  const points = $('access-points');
+  points.addEventListener('change', () => {
+    state.accessPoints = points.checked;
+    refresh().catch(showError);
+  });
   const sites = $('sites');
   sites.addEventListener('change', () => {
     state.sites = sites.value;
@@ -277,6 +294,7 @@ async function start() {
   coverageMap.setAreas(areas);
   legend = new Legend(coverageMap.map);
   siteLayer = new SiteLayer(coverageMap.map);
+  accessLayer = new AccessLayer(coverageMap.map);
   gapsView = new GapsView($('view-gaps'), {
     zoomTo: (code) => coverageMap.zoomToArea(code),
     openArea: (code) => openArea(code),
@@ -297,6 +315,11 @@ async function start() {
     areas: () => state.areas,
     sites: (typeId) => sitesFor(typeId),
     legend,
+    openScenario: (id) => {
+      state.view = 'scenario';
+      tabs.select('scenario', { focus: false, silent: true });
+      showPlanning('scenario').then(() => scenarioView.open(id)).catch(showError);
+    },
   });
   scenarioView = new ScenarioView($('view-scenario'), coverageMap, {
     types: () => state.types,

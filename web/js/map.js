@@ -15,6 +15,23 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * A tooltip kept at least a pixel inside the map and the screen: `auto` puts it on the side of the pointer with
+ * room, and this stops it at the edge when it is wider than that room (edges fall on half pixels on a 2× screen).
+ */
+const InsideTooltip = L.Tooltip.extend({
+  _setPosition(pos) {
+    L.Tooltip.prototype._setPosition.call(this, pos);
+    const el = this._container;
+    const box = el.getBoundingClientRect();
+    const frame = this._map.getContainer().getBoundingClientRect();
+    const left = Math.max(frame.left, 0) + 1;
+    const right = Math.min(frame.right, document.documentElement.clientWidth) - 1;
+    const shift = box.right > right ? Math.floor(right - box.right) : box.left < left ? Math.ceil(left - box.left) : 0;
+    if (shift) L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add(L.point(shift, 0)));
+  },
+});
+
 export class CoverageMap {
   /**
    * @param {HTMLElement} element where the map goes
@@ -128,7 +145,7 @@ export class CoverageMap {
       }
       layer.unbindTooltip();
       // `auto` puts the tooltip on whichever side of the pointer has room, so it stays on screen.
-      layer.bindTooltip(h('span', {}, describe(props)), { sticky: true, direction: 'auto', className: 'area-tip' });
+      layer.bindTooltip(new InsideTooltip({ sticky: true, direction: 'auto', className: 'area-tip' }).setContent(h('span', {}, describe(props))));
     });
   }
 

@@ -1,10 +1,11 @@
 // A POST /api/plan answer on the page: the chosen hubs as numbered markers on the map (in the greedy account's
-// order), the greedy account as an ordered list, the objective with its proven bound and gap, and the demand
-// covered (MCLP) or the average distance (p-median) before and after. The API answers London-wide totals only
-// (`base`, `objective`, `demand_total`), so the before/after is London-wide: no per-area figure is made up here.
+// order), the greedy account as an ordered list, the objective with its proven bound and gap, the demand covered
+// (MCLP) or the average distance (p-median) before and after London-wide (from `base`, `objective` and
+// `demand_total`) and per area (the answer's `areas`, in plan-areas.js).
 
 import { h, replaceChildren } from './dom.js';
 import { num, pct, people } from './format.js';
+import { areaTable } from './plan-areas.js';
 
 const L = window.L;
 
@@ -100,6 +101,7 @@ export function renderPlan(container, answer, type, places) {
     account,
     figures,
     beforeAfter(answer, noun),
+    areaTable(answer),
   );
 }
 
@@ -125,13 +127,7 @@ function beforeAfter(answer, noun) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'London'), h('th', { scope: 'col', class: 'num' }, 'Before'), h('th', { scope: 'col', class: 'num' }, 'After'))),
       h('tbody', {}, rows.map(([label, before, after]) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, before), h('td', { class: 'num' }, after)))),
     ),
-    h(
-      'p',
-      { class: 'muted small', id: 'plan-per-area-note' },
-      `The plan’s answer gives London-wide totals only, not figures per area, so no per-area before and after is shown. “Before” is with the sites kept open alone${
-        answer.fixed.length ? '' : ' (none here)'
-      }.`,
-    ),
+    h('p', { class: 'muted small' }, `“Before” is with the sites kept open alone${answer.fixed.length ? '' : ' (none here)'}.`),
   );
 }
 

@@ -1,10 +1,12 @@
 // "Plan hubs" (issue 12): where k new hubs of a type would do most good, asked of POST /api/plan. The form takes
-// the type, k, the model (MCLP or p-median), the MCLP radius (the type's catchment unless changed) and whether
-// existing sites stay open; the answer is drawn on the map and read out by plan-answer.js.
+// the type, k, the model (MCLP or p-median), the MCLP radius (the type's catchment unless changed), whether
+// existing sites stay open and an optional hub capacity (for each area's status before → after); the answer is
+// drawn on the map and read out by plan-answer.js and plan-areas.js.
 
 import { h, replaceChildren } from './dom.js';
 import * as api from './api.js';
 import { HubLayer, renderPlan } from './plan-answer.js';
+import { ChosenAreas, scenarioAction } from './plan-areas.js';
 
 const MAX_K = 10;
 
@@ -13,12 +15,13 @@ export class PlanView {
    * @param {HTMLElement} container
    * @param {import('./map.js').CoverageMap} coverageMap
    * @param {{ types(): object[], typeId(): string, areas(): object, sites(typeId: string): Promise<object>,
-   *   legend: import('./legend.js').Legend }} ctx
+   *   legend: import('./legend.js').Legend, openScenario(id: string): void }} ctx
    */
   constructor(container, coverageMap, ctx) {
     this.container = container;
     this.ctx = ctx;
     this.hubs = new HubLayer(coverageMap.map);
+    this.chosenAreas = new ChosenAreas(coverageMap.map);
     this.built = false;
   }
 
@@ -32,6 +35,8 @@ export class PlanView {
     this.k = h('input', { id: 'plan-k', name: 'k', type: 'number', min: 1, max: MAX_K, step: 1, value: 3, required: true, inputmode: 'numeric' });
     this.radius = h('input', { id: 'plan-radius', name: 'radius', type: 'number', min: 0, step: 'any', required: true, inputmode: 'decimal', 'aria-describedby': 'plan-radius-help' });
     this.radiusHelp = h('span', { class: 'muted small', id: 'plan-radius-help' });
+    this.capacity = h('input', { id: 'plan-capacity', name: 'hub_capacity', type: 'number', min: 0, step: 'any', inputmode: 'decimal', 'aria-describedby': 'plan-capacity-help' });
+    this.capacityHelp = h('span', { class: 'muted small', id: 'plan-capacity-help' });
     this.keep = h('input', { id: 'plan-keep', name: 'keep_existing', type: 'checkbox', checked: true });
     this.submit = h('button', { type: 'submit', class: 'primary', id: 'plan-submit' }, 'Plan hubs');
     this.clearButton = h('button', { type: 'button', id: 'plan-clear', hidden: true, onclick: () => this.clear() }, 'Clear the hubs');
@@ -62,6 +67,7 @@ export class PlanView {
         model('pmedian', 'Shortest average distance (p-median)'),
       ),
       h('div', { class: 'field wide', id: 'plan-radius-field' }, h('label', { for: 'plan-radius' }, 'Reach (km)'), this.radius, this.radiusHelp),
+      h('div', { class: 'field wide' }, h('label', { for: 'plan-capacity' }, 'Hub capacity (optional)'), this.capacity, this.capacityHelp),
       h('div', { class: 'field wide check' }, h('label', {}, this.keep, ' Keep the existing sites open')),
       h('div', { class: 'actions' }, this.submit, this.clearButton),
       this.error,
@@ -93,6 +99,7 @@ export class PlanView {
     const type = this.#selectedType();
     this.radius.value = String(type.catchment_km);
     this.radiusHelp.textContent = `The ${type.label} catchment is ${type.catchment_km} km.`;
+    this.capacityHelp.textContent = `In ${type.capacity_unit}: each area’s status is then shown before → after, and the plan can open as a what-if scenario.`;
   }
 
   #modelChanged() {
@@ -122,6 +129,13 @@ export class PlanView {
       }
       body.radius = radius;
     }
+    const capacity = this.#capacity();
+    if (Number.isNaN(capacity)) {
+      this.error.textContent = `Hub capacity must be a number of ${type.capacity_unit}, 0 or more, or empty.`;
+      this.capacity.focus();
+      return;
+    }
+    if (capacity !== null) body.hub_capacity = capacity;
     this.submit.disabled = true;
     this.status.textContent = 'Planning…';
     try {
@@ -130,6 +144,10 @@ export class PlanView {
       const drawn = this.hubs.show(answer.chosen, places);
       this.ctx.legend.setHubs(drawn);
       renderPlan(this.results, answer, type, places);
+      this.chosenAreas.show(answer, this.ctx.areas());
+      this.results.append(
+        scenarioAction({ answer, type, places, sites, capacity: () => this.#capacity(), opened: (id) => this.ctx.openScenario(id) }),
+      );
       this.clearButton.hidden = false;
       this.status.textContent = `Planned: ${answer.chosen.length === 1 ? '1 new hub' : `${answer.chosen.length} new hubs`} on the map.`;
     } catch (error) {
@@ -141,8 +159,17 @@ export class PlanView {
     }
   }
 
+  /** The hub capacity typed: null when empty, NaN when not a number ≥ 0. */
+  #capacity() {
+    const text = this.capacity.value.trim();
+    if (text === '') return null;
+    const value = Number(text);
+    return Number.isFinite(value) && value >= 0 ? value : NaN;
+  }
+
   clear() {
     this.hubs.clear();
+    this.chosenAreas.clear();
     this.ctx.legend.setHubs(0);
     replaceChildren(this.results);
     if (this.clearButton) this.clearButton.hidden = true;

@@ -8,7 +8,7 @@ import { EditBuilder } from './scenario-edits.js';
 import { renderScenario } from './scenario-result.js';
 
 /** The providers' page keeps the token under this key too, so signing in on either page serves both. */
-const TOKEN_KEY = 'gapmap-token';
+export const TOKEN_KEY = 'gapmap-token';
 
 export class ScenarioView {
   /**

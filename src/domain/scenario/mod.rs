@@ -11,8 +11,10 @@ use super::{
 };
 
 mod compare;
+mod hubs;
 
 pub use compare::{AreaDifference, AreaFigures, TypeDifference, TypeFigures, differences};
+pub use hubs::{hub_edits, hub_gaps};
 
 /// Most edits one scenario may hold.
 pub const MAX_EDITS: usize = 100;

@@ -5,11 +5,13 @@ use actix_web::{HttpRequest, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::domain::AnalysisOptions;
 use crate::domain::planning::SupplySite;
 use crate::domain::planning::siting::{
     AUTO_EXACT_MAX_CANDIDATES, AUTO_NODE_LIMIT, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice,
-    Model, PlanAnswer, SolverChoice, site_inputs, solve, solve_exact,
+    Model, PlanAnswer, SolverChoice, attach_gaps, site_inputs, solve, solve_exact,
 };
+use crate::domain::scenario::{hub_edits, hub_gaps};
 use crate::http::auth::json_body;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::state::AppState;
@@ -92,6 +94,11 @@ pub struct PlanRequest {
     pub solver: Option<PlanSolverName>,
     /// At least this many open sites located in every area.
     pub min_per_area: Option<usize>,
+    /// With it, each area also gets its gap figures (`capacity_share`, `shortfall`, `status`) on the live data
+    /// and with every chosen site not already listed added as a site of this capacity (the type's unit, at most
+    /// its `capacity_max`) serving the area it lies in; analysed as a what-if scenario, nothing stored.
+    #[schema(minimum = 0)]
+    pub hub_capacity: Option<f64>,
 }
 
 fn unprocessable(field: &str, message: impl Into<String>) -> AppError {
@@ -143,6 +150,11 @@ fn answer(
             "k",
             format!("k must be 1..={MAX_PLAN_K} (the limit of one request)"),
         ));
+    }
+    if let Some(c) = request.hub_capacity
+        && !(c.is_finite() && c >= 0.0)
+    {
+        return Err(unprocessable("hub_capacity", "must be a finite number ≥ 0"));
     }
     let model = match request.model {
         PlanModelName::Mclp => Model::Mclp {
@@ -257,5 +269,40 @@ fn answer(
         PlanSolverName::Heuristic => solve(&instance, SolverChoice::Heuristic),
         PlanSolverName::Auto => solve(&instance, SolverChoice::Auto),
     };
-    Ok(inputs.answer(&request.service_type, model, request.k, &plan))
+    let mut answer = inputs.answer(dataset, &instance, &request.service_type, &plan);
+    if let Some(capacity) = request.hub_capacity {
+        let hubs = inputs.new_hub_points(dataset, &request.service_type, &plan);
+        let today = chrono::Utc::now().date_naive();
+        let edits = hub_edits(dataset, &request.service_type, &hubs, capacity, today);
+        let options = AnalysisOptions::default();
+        let gaps = hub_gaps(
+            dataset,
+            snapshot.analysis(),
+            &options,
+            &request.service_type,
+            &edits,
+        )
+        .map_err(|problems| {
+            let field = |f: &str| {
+                if f.contains("capacity") {
+                    "hub_capacity"
+                } else {
+                    "candidates"
+                }
+            };
+            AppError::Unprocessable(
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        (
+                            field(&p.field).to_owned(),
+                            format!("a chosen hub: {}", p.message),
+                        )
+                    })
+                    .collect(),
+            )
+        })?;
+        attach_gaps(&mut answer.areas, dataset, gaps);
+    }
+    Ok(answer)
 }

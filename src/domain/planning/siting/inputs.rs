@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::super::{CostMatrix, DemandPoint, SupplySite, grid_demand, type_supply};
-use super::{Instance, Model, Plan, SitingProblem, Solver};
+use super::{AreaAnswer, Instance, Model, Plan, SitingProblem, Solver, area_answers};
 use crate::domain::Dataset;
 use crate::domain::access::DEFAULT_GRID_SPACING_KM;
 
@@ -194,8 +194,33 @@ impl Inputs {
         }
     }
 
-    /// The answer to `plan` with candidate ids.
-    pub fn answer(&self, service_type: &str, model: Model, k: usize, plan: &Plan) -> PlanAnswer {
+    /// The points of `plan`'s chosen sites that are not already sites of `type_id` in `dataset` (a listed site
+    /// chosen when existing sites are free is counted once), in greedy-account order.
+    pub fn new_hub_points(&self, dataset: &Dataset, type_id: &str, plan: &Plan) -> Vec<Point<f64>> {
+        let listed = |id: &str| {
+            dataset
+                .services()
+                .iter()
+                .any(|s| s.id == id && s.service_type == type_id)
+        };
+        plan.steps
+            .iter()
+            .map(|s| &self.candidates[s.site])
+            .filter(|c| !listed(&c.id))
+            .filter_map(|c| c.point)
+            .collect()
+    }
+
+    /// The answer to `plan` on `instance` (built from these inputs) with candidate ids, areas named from
+    /// `dataset`.
+    pub fn answer(
+        &self,
+        dataset: &Dataset,
+        instance: &Instance,
+        service_type: &str,
+        plan: &Plan,
+    ) -> PlanAnswer {
+        let (model, k) = (instance.model(), instance.k());
         let id = |j: usize| self.candidates[j].id.clone();
         let (radius, max_cost) = match model {
             Model::Mclp { radius } => (Some(radius), None),
@@ -233,6 +258,13 @@ impl Inputs {
                     objective: s.objective,
                 })
                 .collect(),
+            areas: area_answers(
+                dataset,
+                instance,
+                &self.demand.iter().map(|d| d.area).collect::<Vec<_>>(),
+                &self.candidates.iter().map(|c| c.area).collect::<Vec<_>>(),
+                plan,
+            ),
         }
     }
 }
@@ -288,4 +320,8 @@ pub struct PlanAnswer {
     pub nodes: u64,
     /// The greedy account, one step per chosen site.
     pub steps: Vec<StepAnswer>,
+    /// Per area with demand, in area order: its demand and the model's figure before and after (README,
+    /// "Planning" → "Per area"). Σ `after.covered` is `objective` (MCLP), Σ `demand` × `after.mean_cost` is
+    /// `objective` (p-median), and likewise `before` and `base`, when every demand point lies in an area.
+    pub areas: Vec<AreaAnswer>,
 }

@@ -5,12 +5,17 @@
 //!
 //! Definitions are in the README ("Planning" → "Hub siting").
 
+mod areas;
 mod exact;
 mod floors;
 mod heuristic;
 mod inputs;
 mod instance;
 
+pub use areas::{
+    AreaAnswer, AreaChange, PlanAreaFigures, area_answers, area_changes, attach_gaps,
+    plan_area_changes,
+};
 pub use inputs::{
     Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer, StepAnswer,
     site_inputs,
