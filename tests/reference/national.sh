@@ -12,7 +12,7 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$requirements" "$venv/requirements.t
     "$venv/bin/pip" install --quiet -r "$requirements"
     cp "$requirements" "$venv/requirements.txt"
 fi
-cargo build --quiet --bin gapmap
-binary="${CARGO_TARGET_DIR:-target}/debug/gapmap"
+cargo build --quiet --release --bin gapmap
+binary="${CARGO_TARGET_DIR:-target}/release/gapmap"
 national="${GAPMAP_NATIONAL_DIR:-target/national}"
 "$venv/bin/python" tests/reference/pysal_national.py "$binary" "$national" target/reference/national "${1:-3}"
