@@ -74,9 +74,10 @@ pub enum AppError {
     /// The server cannot answer yet (no data loaded).
     #[error("unavailable")]
     Unavailable(String),
-    /// The server has just started and its first analysis is not finished; sent with `Retry-After`.
+    /// The server has just started and what the answer needs (the first analysis, or the postcode directory) is
+    /// not in yet; sent with `Retry-After` and the reason in plain words.
     #[error("not ready")]
-    NotReady(NotReady),
+    NotReady(String),
     /// A bug or an environment fault; the message is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -133,7 +134,7 @@ impl From<actix_web::error::BlockingError> for AppError {
 impl From<NoPostcodes> for AppError {
     fn from(error: NoPostcodes) -> Self {
         match error {
-            NoPostcodes::Reading => Self::NotReady(NotReady),
+            NoPostcodes::Reading => Self::NotReady(error.to_string()),
             NoPostcodes::Unavailable(_) => Self::Unavailable(error.to_string()),
         }
     }
@@ -141,7 +142,7 @@ impl From<NoPostcodes> for AppError {
 
 impl From<NotReady> for AppError {
     fn from(error: NotReady) -> Self {
-        Self::NotReady(error)
+        Self::NotReady(error.to_string())
     }
 }
 
@@ -259,7 +260,7 @@ impl ResponseError for AppError {
                     ))
                     .json(ErrorBody {
                         error: self.to_string(),
-                        detail: why.to_string(),
+                        detail: why.clone(),
                     });
             }
             Self::InvalidParameter { detail, .. } | Self::MissingParameter { detail, .. } => {
@@ -283,5 +284,39 @@ impl ResponseError for AppError {
             error: self.to_string(),
             detail,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn detail_of(error: AppError) -> (StatusCode, bool, String) {
+        let response = error.error_response();
+        let status = response.status();
+        let retry = response
+            .headers()
+            .contains_key(actix_web::http::header::RETRY_AFTER);
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .expect("a body");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        (
+            status,
+            retry,
+            body["detail"].as_str().unwrap_or("").to_owned(),
+        )
+    }
+
+    #[actix_web::test]
+    async fn not_ready_says_what_is_not_in_yet() {
+        let (status, retry, detail) = detail_of(NoPostcodes::Reading.into()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(retry);
+        assert!(detail.contains("postcode directory"), "{detail}");
+        let (status, retry, detail) = detail_of(NotReady.into()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(retry);
+        assert!(detail.contains("still being analysed"), "{detail}");
     }
 }
