@@ -405,9 +405,37 @@ async fn exports_are_downloads_with_sensible_names() {
         "/api/export/areas.csv?type=nope",
         "/api/export/services.csv?type=nope",
         "/api/export/services.geojson?type=nope",
+        "/api/export/openreferral.json?type=nope",
     ] {
         let refused = server.get(path).await.expect(400);
         assert!(refused.body.contains("nope"), "{path}: {}", refused.body);
+    }
+    // Open Referral takes the same filters: only the type's services, each with its location and link.
+    let all = server
+        .get("/api/export/openreferral.json")
+        .await
+        .expect(200)
+        .json();
+    let typed = server
+        .get(&format!("/api/export/openreferral.json?type={first_type}"))
+        .await
+        .expect(200)
+        .json();
+    let count = |records: &serde_json::Value, array: &str| {
+        records[array].as_array().expect("an array").len()
+    };
+    let of_type = server
+        .state
+        .snapshot()
+        .expect("ready")
+        .dataset()
+        .services()
+        .iter()
+        .filter(|s| s.service_type == first_type)
+        .count();
+    assert!(of_type > 0 && of_type < count(&all, "service"));
+    for array in ["service", "location", "service_at_location"] {
+        assert_eq!(count(&typed, array), of_type, "{array}");
     }
 
     let geojson = server.get("/api/export/services.geojson").await.expect(200);

@@ -14,24 +14,24 @@ use crate::http::views::sites::{self, SiteFilter, SiteProperties};
 use crate::http::views::{Collection, Feature, NoExtra};
 
 /// The filters of an export, checked: positions of the type and the area.
-struct Filters {
+pub(super) struct Filters {
     service_type: Option<usize>,
     area: Option<usize>,
 }
 
 impl Filters {
-    fn parse(snapshot: &Snapshot, query: &ExportQuery) -> Result<Self, AppError> {
+    pub(super) fn parse(snapshot: &Snapshot, query: &ExportQuery) -> Result<Self, AppError> {
         Ok(Self {
             service_type: params::service_type(snapshot, &query.service_type)?,
             area: params::area(snapshot, &query.area)?,
         })
     }
 
-    fn any(&self) -> bool {
+    pub(super) fn any(&self) -> bool {
         self.service_type.is_some() || self.area.is_some()
     }
 
-    fn sites(&self) -> SiteFilter {
+    pub(super) fn sites(&self) -> SiteFilter {
         SiteFilter {
             service_type: self.service_type,
             serving: self.area,

@@ -8,8 +8,10 @@ use actix_web::web;
 use serde_json::{Value, json};
 
 use super::computed;
+use super::export::Filters;
 use crate::domain::LocationPrecision;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, ErrorBody};
+use crate::http::params::ExportQuery;
 use crate::http::reply::{JSON, Reply};
 use crate::http::state::{AppState, Snapshot};
 
@@ -26,12 +28,13 @@ fn slug(name: &str) -> String {
     slug.trim_matches('-').to_owned()
 }
 
-/// The four HSDS arrays, from `snapshot`'s published sites.
-fn records(snapshot: &Snapshot) -> Value {
+/// The four HSDS arrays, from `snapshot`'s published sites that `filters` keeps.
+fn records(snapshot: &Snapshot, filters: &Filters) -> Value {
     let dataset = snapshot.dataset();
+    let keep = filters.sites();
     let mut organizations = BTreeMap::new();
     let (mut services, mut locations, mut links) = (Vec::new(), Vec::new(), Vec::new());
-    for site in 0..dataset.services().len() {
+    for site in (0..dataset.services().len()).filter(|&site| keep.keeps(snapshot.source(), site)) {
         let p = snapshot.source().site(site);
         let organization_id = format!("org-{}", slug(&p.provider));
         organizations
@@ -80,18 +83,26 @@ fn records(snapshot: &Snapshot) -> Value {
 }
 
 /// The current listings as Open Referral UK `organization`, `service`, `location` and `service_at_location`
-/// records. A confidential site's location is its area's representative point, named only by the area.
+/// records; with `type`, only that type's sites; with `area`, only the sites serving that area (as
+/// `/api/export/services.csv`). A confidential site's location is its area's representative point, named only by
+/// the area.
 #[utoipa::path(
     get,
     path = "/api/export/openreferral.json", operation_id = "export_openreferral",
     tag = "export",
+    params(ExportQuery),
     responses(
         (status = 200, description = "Open Referral UK arrays", content_type = "application/json", body = Object),
         (status = 304, description = "Not modified since the `If-None-Match` version"),
+        (status = 400, description = "Unknown type or area, or a parameter given twice", body = ErrorBody),
     )
 )]
-pub async fn openreferral(state: web::Data<AppState>) -> Result<Reply, AppError> {
+pub async fn openreferral(
+    state: web::Data<AppState>,
+    query: web::Query<ExportQuery>,
+) -> Result<Reply, AppError> {
     let snapshot = state.snapshot()?;
-    let body = serde_json::to_vec(&records(&snapshot));
+    let filters = Filters::parse(&snapshot, &query)?;
+    let body = serde_json::to_vec(&records(&snapshot, &filters));
     computed(&snapshot, body, JSON)
 }
