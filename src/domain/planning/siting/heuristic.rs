@@ -2,10 +2,11 @@
 //! proven bound from submodularity.
 
 use super::floors::Floors;
-use super::instance::{Best, Instance};
+use super::instance::Instance;
+use super::state::State;
 
 /// Most interchange passes; each strictly improves, so this only guards against float cycling.
-const MAX_PASSES: usize = 10_000;
+pub(super) const MAX_PASSES: usize = 10_000;
 
 /// A set of chosen sites with its value f and the best proven upper bound on f over every feasible choice.
 #[derive(Debug, Clone)]
@@ -36,12 +37,12 @@ fn top_sum(gains: &mut [f64], k: usize) -> f64 {
 
 /// f(S) + Σ of the k largest gains w.r.t. S over free candidates: a bound on f over every choice of k free
 /// sites, since f(OPT) ≤ f(S ∪ OPT) ≤ f(S) + Σ_{j∈OPT} gainⱼ(S) (Nemhauser, Wolsey & Fisher 1978).
-fn submodular_bound(instance: &Instance, best: &Best, open: &[bool]) -> f64 {
+fn submodular_bound(instance: &Instance, state: &mut State, open: &[bool]) -> f64 {
     let mut gains: Vec<f64> = (0..instance.candidates())
         .filter(|&j| !open[j])
-        .map(|j| best.gain(instance, j))
+        .map(|j| state.gain(instance, j))
         .collect();
-    best.total + top_sum(&mut gains, instance.k)
+    state.total() + top_sum(&mut gains, instance.k)
 }
 
 /// Greedy: k times, open the free candidate that adds most (ties: the lower position), keeping floors reachable
@@ -53,12 +54,11 @@ pub(super) fn greedy(instance: &Instance) -> Found {
 
 /// Greedy as [`greedy`], but with `first` (a free candidate) opened first when given.
 fn greedy_from(instance: &Instance, first: Option<usize>) -> Found {
-    let mut best = Best::fixed(instance);
+    let mut best = State::fixed(instance);
     let mut floors = Floors::fixed(instance);
     let mut open = instance.fixed.clone();
     let mut chosen = Vec::with_capacity(instance.k);
     let mut bound = f64::INFINITY;
-    let mut undo = Vec::new();
     for step in 0..instance.k {
         let restrict = floors.any() && floors.missing() == instance.k - step;
         let mut gains = Vec::with_capacity(instance.candidates());
@@ -75,24 +75,35 @@ fn greedy_from(instance: &Instance, first: Option<usize>) -> Found {
         {
             pick = Some((best.gain(instance, j), j));
         }
-        bound = bound.min(best.total + top_sum(&mut gains, instance.k));
+        bound = bound.min(best.total() + top_sum(&mut gains, instance.k));
         let Some((_, j)) = pick else { break };
-        best.open(instance, j, &mut undo);
+        best.open(instance, j);
         floors.open(instance, j);
         open[j] = true;
         chosen.push(j);
     }
-    bound = bound.min(submodular_bound(instance, &best, &open));
+    bound = bound.min(submodular_bound(instance, &mut best, &open));
+    let value = best.total();
     Found {
         chosen,
-        value: best.total,
-        bound: bound.max(best.total),
+        value,
+        bound: bound.max(value),
     }
 }
 
 /// Improves `found` by swapping one chosen site for one unchosen free candidate while a swap adds value (the best
 /// swap each pass), keeping every floor met.
-pub(super) fn interchange(instance: &Instance, mut found: Found) -> Found {
+pub(super) fn interchange(instance: &Instance, found: Found) -> Found {
+    if instance.is_capacitated() {
+        super::swaps::interchange(instance, found)
+    } else {
+        fast_interchange(instance, found)
+    }
+}
+
+/// [`interchange`] without capacities, by Whitaker's fast interchange: every swap's value from each demand
+/// point's best and second-best open sites.
+fn fast_interchange(instance: &Instance, mut found: Found) -> Found {
     let n = instance.weights.len();
     let mut open = instance.fixed.clone();
     for &j in &found.chosen {
@@ -178,16 +189,17 @@ pub(super) fn interchange(instance: &Instance, mut found: Found) -> Found {
             }
         }
     }
-    let mut best = Best::fixed(instance);
-    let mut undo = Vec::new();
-    for &j in &found.chosen {
-        best.open(instance, j, &mut undo);
-    }
-    found.value = best.total;
+    finish(instance, found, &open)
+}
+
+/// `found` with its value recomputed and its bound tightened by the submodular bound at its set.
+pub(super) fn finish(instance: &Instance, mut found: Found, open: &[bool]) -> Found {
+    let mut best = State::with_chosen(instance, &found.chosen);
+    found.value = best.total();
     found.bound = found
         .bound
-        .min(submodular_bound(instance, &best, &open))
-        .max(best.total);
+        .min(submodular_bound(instance, &mut best, open))
+        .max(found.value);
     found
 }
 
@@ -203,7 +215,7 @@ pub(super) const RESTARTS_MAX_CANDIDATES: usize = 500;
 /// Deterministic: ties keep the earlier start.
 pub(super) fn multistart(instance: &Instance) -> Found {
     let mut found = interchange(instance, greedy(instance));
-    let fixed = Best::fixed(instance);
+    let mut fixed = State::fixed(instance);
     let mut firsts: Vec<(f64, usize)> = (0..instance.candidates())
         .filter(|&j| !instance.fixed[j])
         .map(|j| (fixed.gain(instance, j), j))

@@ -7,9 +7,12 @@
 
 mod exact;
 mod floors;
+mod flow;
 mod heuristic;
 mod inputs;
 mod instance;
+mod state;
+mod swaps;
 
 pub use inputs::{
     Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer, StepAnswer,
@@ -18,7 +21,7 @@ pub use inputs::{
 pub use instance::{Instance, Model, SitingProblem};
 
 use heuristic::Found;
-use instance::Best;
+use state::State;
 
 /// Which solver answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -61,6 +64,8 @@ pub struct Plan {
     pub solver: Solver,
     /// Branch-and-bound nodes visited (0 for the heuristic).
     pub nodes: u64,
+    /// With capacities, the demand assigned to each candidate (0 where closed), in demand units; `None` without.
+    pub served: Option<Vec<f64>>,
 }
 
 /// Solves `instance` with the heuristic: greedy, then the best single swaps while they improve; the bound is the
@@ -117,13 +122,12 @@ pub fn solve(instance: &Instance, choice: SolverChoice) -> Plan {
 /// fixed sites and those before it, with the objective computed directly at each step.
 pub fn account(instance: &Instance, chosen: &[usize]) -> (f64, Vec<Step>) {
     let mut open = instance.fixed.clone();
-    let mut best = Best::fixed(instance);
+    let mut best = State::fixed(instance);
     let base = instance.objective(&open);
     let mut before = base;
     let mut left: Vec<usize> = chosen.to_vec();
     left.sort_unstable();
     let mut steps = Vec::with_capacity(left.len());
-    let mut undo = Vec::new();
     while !left.is_empty() {
         let mut pick = 0;
         let mut most = f64::NEG_INFINITY;
@@ -134,7 +138,7 @@ pub fn account(instance: &Instance, chosen: &[usize]) -> (f64, Vec<Step>) {
             }
         }
         let j = left.remove(pick);
-        best.open(instance, j, &mut undo);
+        best.open(instance, j);
         open[j] = true;
         let objective = instance.objective(&open);
         let adds = if instance.maximises() {
@@ -179,8 +183,15 @@ fn plan(instance: &Instance, found: Found, solver: Solver, complete: bool, nodes
         optimal: complete || gap <= 1e-9,
         solver,
         nodes,
+        served: if instance.is_capacitated() {
+            State::with_chosen(instance, &found.chosen).loads()
+        } else {
+            None
+        },
     }
 }
 
+#[cfg(test)]
+mod capacity_tests;
 #[cfg(test)]
 mod tests;
