@@ -53,6 +53,8 @@ pub struct PlanPlace {
     pub lat: f64,
     /// Longitude, WGS84 degrees.
     pub lon: f64,
+    /// Demand it may serve, in demand units (the type's basis, e.g. women); ≥ 0. Implies `capacitated`.
+    pub capacity: Option<f64>,
 }
 
 /// Candidates: keywords joined by commas (`existing`, `areas`, `demand`), or places.
@@ -92,6 +94,12 @@ pub struct PlanRequest {
     pub solver: Option<PlanSolverName>,
     /// At least this many open sites located in every area.
     pub min_per_area: Option<usize>,
+    /// Each open site serves at most its capacity in demand units: an existing site its listing's capacity ×
+    /// benchmark_per / benchmark_value, a place its `capacity`, else `hub_capacity`, else no limit (default
+    /// false; implied by `hub_capacity` and by a place's `capacity`).
+    pub capacitated: Option<bool>,
+    /// Capacity of each new hub without one of its own, in demand units (e.g. women); ≥ 0.
+    pub hub_capacity: Option<f64>,
 }
 
 fn unprocessable(field: &str, message: impl Into<String>) -> AppError {
@@ -199,6 +207,16 @@ fn answer(
                         ),
                     ));
                 }
+                if let Some(c) = place.capacity.filter(|c| !(c.is_finite() && *c >= 0.0)) {
+                    return Err(unprocessable(
+                        "candidates",
+                        format!(
+                            "candidate `{}` has capacity {c}: a capacity must be a finite number ≥ 0",
+                            place.id
+                        ),
+                    ));
+                }
+                choice.given_capacity.push(place.capacity);
                 choice.given.push(SupplySite {
                     id: place.id,
                     point: Some(geo::Point::new(place.lon, place.lat)),
@@ -207,6 +225,18 @@ fn answer(
             }
         }
     }
+    if let Some(c) = request
+        .hub_capacity
+        .filter(|c| !(c.is_finite() && *c >= 0.0))
+    {
+        return Err(unprocessable(
+            "hub_capacity",
+            format!("must be a finite number ≥ 0, not {c}"),
+        ));
+    }
+    let capacitated = request.capacitated.unwrap_or(false)
+        || request.hub_capacity.is_some()
+        || choice.given_capacity.iter().any(Option::is_some);
     let inputs = site_inputs(
         dataset,
         &request.service_type,
@@ -238,9 +268,15 @@ fn answer(
     let costs = inputs
         .geodesic_costs(limit)
         .map_err(|e| unprocessable("candidates", e.to_string()))?;
-    let instance = inputs
+    let mut instance = inputs
         .instance(dataset, model, &costs, request.k, request.min_per_area)
         .map_err(|e| unprocessable("k", e.to_string()))?;
+    if capacitated {
+        instance = inputs
+            .capacities(service_type, request.hub_capacity)
+            .and_then(|capacities| instance.with_capacities(capacities))
+            .map_err(|e| unprocessable("capacitated", e.to_string()))?;
+    }
     let plan = match request.solver.unwrap_or(PlanSolverName::Auto) {
         PlanSolverName::Exact => {
             let free = instance.free().len();

@@ -118,12 +118,17 @@ fn mclp_capacity_binds_on_paper() {
     let plan = solve_exact(&one, u64::MAX);
     // Candidate 0 serves 15 of the 30 it reaches; candidate 1 serves d0's 10.
     assert_eq!((plan.objective, plan.steps[0].site), (15.0, 0));
-    assert_eq!(plan.served.as_deref(), Some(&[15.0, 0.0][..]));
+    let served = |p: &Plan| {
+        p.served
+            .as_ref()
+            .map(|s| s.iter().map(|s| s.served).collect::<Vec<_>>())
+    };
+    assert_eq!(served(&plan), Some(vec![15.0, 0.0]));
     let two = dense(&costs, model, &[10.0, 20.0], &[false; 2], 2, Some(&cap));
     let plan = solve_exact(&two, u64::MAX);
     // Together: d0 to candidate 1, 15 of d1 to candidate 0 (the flow moves d0 off candidate 0).
     assert_eq!(plan.objective, 25.0);
-    assert_eq!(plan.served.as_deref(), Some(&[15.0, 10.0][..]));
+    assert_eq!(served(&plan), Some(vec![15.0, 10.0]));
     // Without capacities both are covered by candidate 0 alone.
     let plain = dense(&costs, model, &[10.0, 20.0], &[false; 2], 1, None);
     assert_eq!(solve_exact(&plain, u64::MAX).objective, 30.0);

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 use super::super::{CostMatrix, DemandPoint, SupplySite, grid_demand, type_supply};
 use super::{Instance, Model, Plan, SitingProblem, Solver};
-use crate::domain::Dataset;
 use crate::domain::access::DEFAULT_GRID_SPACING_KM;
+use crate::domain::{Dataset, ServiceType};
 
 /// p-median's default maximum cost M with geodesic costs, in km: the span of London, so that London's p-median
 /// is the plain (uncapped) one.
@@ -38,6 +38,20 @@ pub struct CandidateChoice {
     pub demand: bool,
     /// Given places (a candidates file).
     pub given: Vec<SupplySite>,
+    /// The capacity of `given[n]` in demand units, where given (a candidates file's `capacity` column); a missing
+    /// entry is none.
+    pub given_capacity: Vec<Option<f64>>,
+}
+
+/// Where a candidate's capacity comes from, before it is turned into demand units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SiteCapacity {
+    /// An existing site: its listing's capacity in the type's `capacity_unit` (0 where unknown).
+    Listing(f64),
+    /// Given in demand units (a candidates file's `capacity`, an inline place's).
+    Demand(f64),
+    /// None given: the hub capacity when one is set, else unlimited.
+    Unset,
 }
 
 /// A place that may open (or is open).
@@ -51,6 +65,8 @@ pub struct Candidate {
     pub area: Option<usize>,
     /// Whether it is kept open (an existing site, unless `--no-keep-existing`).
     pub fixed: bool,
+    /// Its capacity, as listed or given.
+    pub capacity: SiteCapacity,
 }
 
 /// The demand points and candidates of one siting question.
@@ -95,20 +111,32 @@ pub fn site_inputs(
     };
     let mut candidates = Vec::new();
     let mut seen = HashSet::new();
-    let mut add = |id: &str, point: Option<Point<f64>>, area: Option<usize>, fixed: bool| {
+    let mut add = |id: &str,
+                   point: Option<Point<f64>>,
+                   area: Option<usize>,
+                   fixed: bool,
+                   capacity: SiteCapacity| {
         if seen.insert(id.to_owned()) {
             candidates.push(Candidate {
                 id: id.to_owned(),
                 point,
                 area,
                 fixed,
+                capacity,
             });
         }
     };
     let locate = |point: Option<Point<f64>>| point.and_then(|p| dataset.locate(p));
     if keep_existing || choice.existing {
         for site in type_supply(dataset, type_id) {
-            add(&site.id, site.point, locate(site.point), keep_existing);
+            let capacity = SiteCapacity::Listing(site.capacity);
+            add(
+                &site.id,
+                site.point,
+                locate(site.point),
+                keep_existing,
+                capacity,
+            );
         }
     }
     if choice.areas {
@@ -118,6 +146,7 @@ pub fn site_inputs(
                 Some(area.representative_point),
                 Some(a),
                 false,
+                SiteCapacity::Unset,
             );
         }
     }
@@ -128,11 +157,16 @@ pub fn site_inputs(
                 point.point,
                 point.area.or(locate(point.point)),
                 false,
+                SiteCapacity::Unset,
             );
         }
     }
-    for site in choice.given {
-        add(&site.id, site.point, locate(site.point), false);
+    for (n, site) in choice.given.into_iter().enumerate() {
+        let capacity = match choice.given_capacity.get(n) {
+            Some(Some(c)) => SiteCapacity::Demand(*c),
+            _ => SiteCapacity::Unset,
+        };
+        add(&site.id, site.point, locate(site.point), false, capacity);
     }
     Ok(Inputs { demand, candidates })
 }
@@ -162,6 +196,56 @@ impl Inputs {
             limit_km,
             &[],
         ))
+    }
+
+    /// Each candidate's capacity in demand units (README, "Hub siting" → capacities): a listed site's capacity ×
+    /// `benchmark.per` / `benchmark.value` of `service_type` (the basis it serves at the benchmark rate), a given
+    /// capacity as it is, else `hub_capacity`, else unlimited (`f64::INFINITY`). Refused when a listed site needs
+    /// the benchmark and the type has none, or when nothing would be limited.
+    pub fn capacities(
+        &self,
+        service_type: &ServiceType,
+        hub_capacity: Option<f64>,
+    ) -> Result<Vec<f64>, SitingProblem> {
+        if let Some(c) = hub_capacity.filter(|c| c.is_nan() || *c < 0.0) {
+            return Err(SitingProblem::BadCapacity(format!(
+                "the hub capacity must be a number ≥ 0, not {c}"
+            )));
+        }
+        let per_unit = service_type
+            .benchmark
+            .as_ref()
+            .filter(|b| b.value > 0.0 && b.per > 0.0)
+            .map(|b| b.per / b.value);
+        let mut capacities = Vec::with_capacity(self.candidates.len());
+        for candidate in &self.candidates {
+            capacities.push(match candidate.capacity {
+                SiteCapacity::Listing(listed) => {
+                    let Some(per_unit) = per_unit else {
+                        return Err(SitingProblem::BadCapacity(format!(
+                            "type `{}` has no benchmark to turn its sites' capacity ({}) into {}: \
+                             let the existing sites close (no_keep_existing) and give capacities in {} \
+                             (hub_capacity, or a candidates file's `capacity`)",
+                            service_type.id,
+                            service_type.capacity_unit,
+                            service_type.basis,
+                            service_type.basis
+                        )));
+                    };
+                    listed * per_unit
+                }
+                SiteCapacity::Demand(given) => given,
+                SiteCapacity::Unset => hub_capacity.unwrap_or(f64::INFINITY),
+            });
+        }
+        if capacities.iter().all(|c| c.is_infinite()) {
+            return Err(SitingProblem::BadCapacity(format!(
+                "no capacity to apply: type `{}` has no existing site in the question and no capacity was \
+                 given (hub_capacity, or a candidates file's `capacity`)",
+                service_type.id
+            )));
+        }
+        Ok(capacities)
     }
 
     /// The instance choosing `k` sites under `model` over `costs` (demand × candidates), with at least
@@ -224,6 +308,7 @@ impl Inputs {
             demand_points: self.demand.len(),
             candidates: self.candidates.len(),
             nodes: plan.nodes,
+            served: self.served(plan),
             steps: plan
                 .steps
                 .iter()
@@ -235,6 +320,35 @@ impl Inputs {
                 .collect(),
         }
     }
+}
+
+impl Inputs {
+    /// With capacities, every open site (fixed, then chosen in account order) with its capacity and the demand
+    /// assigned to it.
+    fn served(&self, plan: &Plan) -> Option<Vec<ServedAnswer>> {
+        let served = plan.served.as_ref()?;
+        let fixed = (0..self.candidates.len()).filter(|&j| self.candidates[j].fixed);
+        let open = fixed.chain(plan.steps.iter().map(|s| s.site));
+        Some(
+            open.map(|j| ServedAnswer {
+                id: self.candidates[j].id.clone(),
+                capacity: Some(served[j].capacity).filter(|c| c.is_finite()),
+                served: served[j].served,
+            })
+            .collect(),
+        )
+    }
+}
+
+/// An open site's capacity and the demand the optimal assignment gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ServedAnswer {
+    /// The site's id.
+    pub id: String,
+    /// At most this much demand (demand units, e.g. women); `null` for no limit.
+    pub capacity: Option<f64>,
+    /// Demand assigned to it (demand units).
+    pub served: f64,
 }
 
 /// One step of the greedy account.
@@ -288,4 +402,9 @@ pub struct PlanAnswer {
     pub nodes: u64,
     /// The greedy account, one step per chosen site.
     pub steps: Vec<StepAnswer>,
+    /// With capacities only: every open site with its capacity and the demand assigned to it. The objective is
+    /// then over the assignment: demand assigned (MCLP), or Σ assigned demand × cost + M × demand unassigned
+    /// (p-median).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub served: Option<Vec<ServedAnswer>>,
 }

@@ -15,8 +15,8 @@ mod state;
 mod swaps;
 
 pub use inputs::{
-    Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer, StepAnswer,
-    site_inputs,
+    Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer,
+    ServedAnswer, SiteCapacity, StepAnswer, site_inputs,
 };
 pub use instance::{Instance, Model, SitingProblem};
 
@@ -64,8 +64,18 @@ pub struct Plan {
     pub solver: Solver,
     /// Branch-and-bound nodes visited (0 for the heuristic).
     pub nodes: u64,
-    /// With capacities, the demand assigned to each candidate (0 where closed), in demand units; `None` without.
-    pub served: Option<Vec<f64>>,
+    /// With capacities, per candidate: its capacity and the demand assigned to it (0 where closed), in demand
+    /// units; `None` without.
+    pub served: Option<Vec<Served>>,
+}
+
+/// One candidate's capacity and what the optimal assignment gives it, in demand units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Served {
+    /// At most this much demand (`f64::INFINITY`: no limit).
+    pub capacity: f64,
+    /// Demand assigned to it.
+    pub served: f64,
 }
 
 /// Solves `instance` with the heuristic: greedy, then the best single swaps while they improve; the bound is the
@@ -183,11 +193,18 @@ fn plan(instance: &Instance, found: Found, solver: Solver, complete: bool, nodes
         optimal: complete || gap <= 1e-9,
         solver,
         nodes,
-        served: if instance.is_capacitated() {
-            State::with_chosen(instance, &found.chosen).loads()
-        } else {
-            None
-        },
+        served: State::with_chosen(instance, &found.chosen)
+            .loads()
+            .map(|loads| {
+                loads
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, served)| Served {
+                        capacity: instance.capacity_of(j),
+                        served,
+                    })
+                    .collect()
+            }),
     }
 }
 
