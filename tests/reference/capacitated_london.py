@@ -34,7 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import highspy
+from importlib.metadata import version
+
 import numpy as np
 import pulp
 
@@ -113,7 +114,7 @@ def main():
     parser.add_argument("--gapmap", default=gapmap_binary())
     parser.add_argument("--hub-capacity", type=float, default=500_000.0)
     args = parser.parse_args()
-    print(f"PuLP {pulp.__version__} (CBC, HiGHS through highspy {highspy.__version__ if hasattr(highspy, '__version__') else '?'}), "
+    print(f"PuLP {pulp.__version__} (CBC; HiGHS through highspy {version('highspy')}), "
           f"hub capacity {args.hub_capacity:,.0f} women")
     solvers = {
         "CBC": pulp.PULP_CBC_CMD(msg=False, gapRel=0.0),

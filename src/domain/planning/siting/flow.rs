@@ -175,6 +175,34 @@ impl Flow {
                 self.apply(instance, step, from.map(|f| sites[f]), sites[to], amount);
             }
             self.total += amount * value;
+            if let [(_, None, Step::Unassigned(_))] = path[..] {
+                self.assign_ties(instance, j, value, capacity);
+            }
+        }
+    }
+
+    /// Assigns to `j`, up to its capacity, the unassigned demand of every point it serves at unit value exactly
+    /// `value`, the length of the shortest path just taken. Each such arc is as short as that path, so taking
+    /// them all at once is what successive shortest paths would do one by one (under MCLP every value is 1, so
+    /// this assigns all the unassigned demand j reaches in one sweep).
+    fn assign_ties(&mut self, instance: &Instance, j: usize, value: f64, capacity: f64) {
+        let points: Vec<usize> = instance.column(j).map(|(i, _)| i).collect();
+        for i in points {
+            let room = capacity - self.load[j];
+            if room <= self.eps {
+                return;
+            }
+            if self.left[i] <= self.eps {
+                continue;
+            }
+            let Some((_, c)) = instance.row(i).find(|&(s, _)| s == j) else {
+                continue;
+            };
+            if instance.unit_value(c) == value {
+                let amount = self.left[i].min(room);
+                self.apply(instance, Step::Unassigned(i as u32), None, j, amount);
+                self.total += amount * value;
+            }
         }
     }
 
