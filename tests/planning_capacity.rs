@@ -277,9 +277,14 @@ async fn post_plan_with_capacities() {
             "capacity",
         ),
         (
-            json!({"type": "isva", "k": 1, "model": "mclp", "capacitated": true}),
+            json!({"type": "isva", "k": 1, "model": "mclp", "capacitated": true, "demand": "areas"}),
             "capacitated",
             "no benchmark",
+        ),
+        (
+            json!({"type": "idva", "k": 1, "model": "mclp", "capacitated": true}),
+            "demand",
+            "over the limit of 1000",
         ),
     ] {
         let answer = post(body.clone()).await;

@@ -20,6 +20,9 @@ pub const MAX_PLAN_K: usize = 50;
 pub const MAX_PLAN_MATRIX: usize = 5_000_000;
 /// Most candidates a request may list inline.
 pub const MAX_PLAN_CANDIDATES: usize = 5_000;
+/// Most demand points a capacitated request may have: each opening re-optimises an assignment by paths that
+/// move one demand point at a time, so the 250 m grid (tens of thousands of points) is for the CLI.
+pub const MAX_PLAN_CAPACITATED_DEMAND: usize = 1_000;
 
 /// `mclp` or `pmedian`.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -119,7 +122,7 @@ fn unprocessable(field: &str, message: impl Into<String>) -> AppError {
         (status = 400, description = "The body is not valid JSON", body = ErrorBody),
         (status = 413, description = "The body is over the size limit", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "A field is wrong, or the instance is over a limit (k ≤ 50, demand points × candidates ≤ 5,000,000, ≤ 5,000 inline candidates, exact ≤ 200 free candidates)", body = ErrorBody),
+        (status = 422, description = "A field is wrong, or the instance is over a limit (k ≤ 50, demand points × candidates ≤ 5,000,000, ≤ 5,000 inline candidates, exact ≤ 200 free candidates, ≤ 1,000 demand points with capacities)", body = ErrorBody),
     )
 )]
 pub async fn plan(
@@ -272,6 +275,16 @@ fn answer(
         .instance(dataset, model, &costs, request.k, request.min_per_area)
         .map_err(|e| unprocessable("k", e.to_string()))?;
     if capacitated {
+        if inputs.demand.len() > MAX_PLAN_CAPACITATED_DEMAND {
+            return Err(unprocessable(
+                "demand",
+                format!(
+                    "{} demand points is over the limit of {MAX_PLAN_CAPACITATED_DEMAND} with capacities; use \
+                     `\"demand\": \"areas\"`",
+                    inputs.demand.len()
+                ),
+            ));
+        }
         instance = inputs
             .capacities(service_type, request.hub_capacity)
             .and_then(|capacities| instance.with_capacities(capacities))
