@@ -6,7 +6,7 @@ use super::instance::Instance;
 use super::state::State;
 
 /// Most interchange passes; each strictly improves, so this only guards against float cycling.
-pub(super) const MAX_PASSES: usize = 10_000;
+const MAX_PASSES: usize = 10_000;
 
 /// A set of chosen sites with its value f and the best proven upper bound on f over every feasible choice.
 #[derive(Debug, Clone)]
@@ -95,7 +95,7 @@ fn greedy_from(instance: &Instance, first: Option<usize>) -> Found {
 /// swap each pass), keeping every floor met.
 pub(super) fn interchange(instance: &Instance, found: Found) -> Found {
     if instance.is_capacitated() {
-        super::swaps::interchange(instance, found)
+        exact_interchange(instance, found)
     } else {
         fast_interchange(instance, found)
     }
@@ -193,7 +193,7 @@ fn fast_interchange(instance: &Instance, mut found: Found) -> Found {
 }
 
 /// `found` with its value recomputed and its bound tightened by the submodular bound at its set.
-pub(super) fn finish(instance: &Instance, mut found: Found, open: &[bool]) -> Found {
+fn finish(instance: &Instance, mut found: Found, open: &[bool]) -> Found {
     let mut best = State::with_chosen(instance, &found.chosen);
     found.value = best.total();
     found.bound = found
@@ -201,6 +201,70 @@ pub(super) fn finish(instance: &Instance, mut found: Found, open: &[bool]) -> Fo
         .min(submodular_bound(instance, &mut best, open))
         .max(found.value);
     found
+}
+
+/// [`interchange`] with capacities: each swap's value from the optimal assignment without the outgoing site plus
+/// the incoming site's gain to it (exact, as the flow is re-optimised for each); ties: the earlier pair.
+fn exact_interchange(instance: &Instance, mut found: Found) -> Found {
+    let mut open = instance.fixed.clone();
+    for &j in &found.chosen {
+        open[j] = true;
+    }
+    let mut open_in_area = vec![0usize; instance.floors.len()];
+    for (j, area) in instance.area_of.iter().enumerate() {
+        if let (true, Some(a)) = (open[j], *area) {
+            open_in_area[a] += 1;
+        }
+    }
+    for _ in 0..MAX_PASSES {
+        let value = State::with_chosen(instance, &found.chosen).total();
+        let threshold = tolerance(value);
+        let mut best_swap: Option<(f64, usize, usize)> = None;
+        for (at, &outgoing) in found.chosen.iter().enumerate() {
+            let rest: Vec<usize> = found
+                .chosen
+                .iter()
+                .enumerate()
+                .filter(|&(other, _)| other != at)
+                .map(|(_, &j)| j)
+                .collect();
+            let mut without = State::with_chosen(instance, &rest);
+            let base = without.total();
+            for incoming in (0..instance.candidates()).filter(|&j| !open[j]) {
+                let allowed = match instance.area_of[outgoing] {
+                    Some(a) => {
+                        open_in_area[a] > instance.floors[a]
+                            || instance.area_of[incoming] == Some(a)
+                    }
+                    None => true,
+                };
+                if !allowed {
+                    continue;
+                }
+                let delta = base + without.gain(instance, incoming) - value;
+                if delta > threshold && best_swap.is_none_or(|(d, _, _)| delta > d) {
+                    best_swap = Some((delta, outgoing, incoming));
+                }
+            }
+        }
+        let Some((_, outgoing, incoming)) = best_swap else {
+            break;
+        };
+        open[outgoing] = false;
+        open[incoming] = true;
+        if let Some(a) = instance.area_of[outgoing] {
+            open_in_area[a] -= 1;
+        }
+        if let Some(a) = instance.area_of[incoming] {
+            open_in_area[a] += 1;
+        }
+        for j in found.chosen.iter_mut() {
+            if *j == outgoing {
+                *j = incoming;
+            }
+        }
+    }
+    finish(instance, found, &open)
 }
 
 /// Greedy starts besides the plain greedy's: each of the free candidates with the largest first gains, forced

@@ -5,6 +5,7 @@
 //!
 //! Definitions are in the README ("Planning" → "Hub siting").
 
+mod capacities;
 mod exact;
 mod floors;
 mod flow;
@@ -12,7 +13,6 @@ mod heuristic;
 mod inputs;
 mod instance;
 mod state;
-mod swaps;
 
 pub use inputs::{
     Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer,

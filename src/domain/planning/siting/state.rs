@@ -138,3 +138,35 @@ impl State {
         }
     }
 }
+
+impl Instance {
+    /// The model's objective with `open` sites open: MCLP, Σᵢ wᵢ over demand points with an open site at cost
+    /// ≤ R (demand covered); p-median, Σᵢ wᵢ·min(M, min_{j open} cᵢⱼ) (demand-weighted cost). Computed directly
+    /// from the costs, not from values. With capacities, the same over the best assignment within them: demand
+    /// assigned (MCLP), or Σ amount × cost plus M × demand unassigned (p-median).
+    pub fn objective(&self, open: &[bool]) -> f64 {
+        if self.is_capacitated() {
+            return Flow::with_open(self, open).objective(self);
+        }
+        let mut total = 0.0;
+        for (i, &w) in self.weights.iter().enumerate() {
+            let range = self.row_starts[i]..self.row_starts[i + 1];
+            let reached = self.row_site[range.clone()]
+                .iter()
+                .zip(&self.row_cost[range])
+                .filter(|(j, _)| open[**j as usize])
+                .map(|(_, &c)| c);
+            total += match self.model {
+                super::Model::Mclp { .. } => {
+                    if reached.count() > 0 {
+                        w
+                    } else {
+                        0.0
+                    }
+                }
+                super::Model::PMedian { max_cost } => w * reached.fold(max_cost, f64::min),
+            };
+        }
+        total
+    }
+}
