@@ -105,16 +105,7 @@ pub(super) fn interchange(instance: &Instance, found: Found) -> Found {
 /// point's best and second-best open sites.
 fn fast_interchange(instance: &Instance, mut found: Found) -> Found {
     let n = instance.weights.len();
-    let mut open = instance.fixed.clone();
-    for &j in &found.chosen {
-        open[j] = true;
-    }
-    let mut open_in_area = vec![0usize; instance.floors.len()];
-    for (j, area) in instance.area_of.iter().enumerate() {
-        if let (true, Some(a)) = (open[j], *area) {
-            open_in_area[a] += 1;
-        }
-    }
+    let mut swapping = Swapping::new(instance, &found);
     let mut corr = vec![0.0; instance.candidates()];
     let mut touched: Vec<usize> = Vec::new();
     for _ in 0..MAX_PASSES {
@@ -123,7 +114,7 @@ fn fast_interchange(instance: &Instance, mut found: Found) -> Found {
         for i in 0..n {
             for at in instance.row_starts[i]..instance.row_starts[i + 1] {
                 let (j, v) = (instance.row_site[at] as usize, instance.row_value[at]);
-                if !open[j] {
+                if !swapping.open[j] {
                     continue;
                 }
                 if v > b1[i] {
@@ -142,7 +133,7 @@ fn fast_interchange(instance: &Instance, mut found: Found) -> Found {
         let value: f64 = b1.iter().sum();
         let mut best_swap: Option<(f64, usize, usize)> = None;
         let threshold = tolerance(value);
-        for incoming in (0..instance.candidates()).filter(|&j| !open[j]) {
+        for incoming in (0..instance.candidates()).filter(|&j| !swapping.open[j]) {
             let mut gain = 0.0;
             for (i, v) in instance.column(incoming) {
                 let added = (v - b1[i]).max(0.0);
@@ -156,13 +147,7 @@ fn fast_interchange(instance: &Instance, mut found: Found) -> Found {
                 }
             }
             for &outgoing in &found.chosen {
-                let allowed = match instance.area_of[outgoing] {
-                    Some(a) => {
-                        open_in_area[a] > instance.floors[a]
-                            || instance.area_of[incoming] == Some(a)
-                    }
-                    None => true,
-                };
+                let allowed = swapping.allowed(instance, outgoing, incoming);
                 let delta = gain - loss[outgoing] + corr[outgoing];
                 if allowed && delta > threshold && best_swap.is_none_or(|(d, _, _)| delta > d) {
                     best_swap = Some((delta, outgoing, incoming));
@@ -175,13 +160,51 @@ fn fast_interchange(instance: &Instance, mut found: Found) -> Found {
         let Some((_, outgoing, incoming)) = best_swap else {
             break;
         };
-        open[outgoing] = false;
-        open[incoming] = true;
+        swapping.swap(instance, &mut found, outgoing, incoming);
+    }
+    finish(instance, found, &swapping.open)
+}
+
+/// The open sites while swapping, and how many lie in each area, for the floors.
+struct Swapping {
+    open: Vec<bool>,
+    open_in_area: Vec<usize>,
+}
+
+impl Swapping {
+    fn new(instance: &Instance, found: &Found) -> Self {
+        let mut open = instance.fixed.clone();
+        for &j in &found.chosen {
+            open[j] = true;
+        }
+        let mut open_in_area = vec![0usize; instance.floors.len()];
+        for (j, area) in instance.area_of.iter().enumerate() {
+            if let (true, Some(a)) = (open[j], *area) {
+                open_in_area[a] += 1;
+            }
+        }
+        Self { open, open_in_area }
+    }
+
+    /// Whether swapping `outgoing` for `incoming` keeps every floor met.
+    fn allowed(&self, instance: &Instance, outgoing: usize, incoming: usize) -> bool {
+        match instance.area_of[outgoing] {
+            Some(a) => {
+                self.open_in_area[a] > instance.floors[a] || instance.area_of[incoming] == Some(a)
+            }
+            None => true,
+        }
+    }
+
+    /// Closes `outgoing` and opens `incoming` in its place in `found`.
+    fn swap(&mut self, instance: &Instance, found: &mut Found, outgoing: usize, incoming: usize) {
+        self.open[outgoing] = false;
+        self.open[incoming] = true;
         if let Some(a) = instance.area_of[outgoing] {
-            open_in_area[a] -= 1;
+            self.open_in_area[a] -= 1;
         }
         if let Some(a) = instance.area_of[incoming] {
-            open_in_area[a] += 1;
+            self.open_in_area[a] += 1;
         }
         for j in found.chosen.iter_mut() {
             if *j == outgoing {
@@ -189,7 +212,6 @@ fn fast_interchange(instance: &Instance, mut found: Found) -> Found {
             }
         }
     }
-    finish(instance, found, &open)
 }
 
 /// `found` with its value recomputed and its bound tightened by the submodular bound at its set.
@@ -206,16 +228,7 @@ fn finish(instance: &Instance, mut found: Found, open: &[bool]) -> Found {
 /// [`interchange`] with capacities: each swap's value from the optimal assignment without the outgoing site plus
 /// the incoming site's gain to it (exact, as the flow is re-optimised for each); ties: the earlier pair.
 fn exact_interchange(instance: &Instance, mut found: Found) -> Found {
-    let mut open = instance.fixed.clone();
-    for &j in &found.chosen {
-        open[j] = true;
-    }
-    let mut open_in_area = vec![0usize; instance.floors.len()];
-    for (j, area) in instance.area_of.iter().enumerate() {
-        if let (true, Some(a)) = (open[j], *area) {
-            open_in_area[a] += 1;
-        }
-    }
+    let mut swapping = Swapping::new(instance, &found);
     for _ in 0..MAX_PASSES {
         let value = State::with_chosen(instance, &found.chosen).total();
         let threshold = tolerance(value);
@@ -230,14 +243,8 @@ fn exact_interchange(instance: &Instance, mut found: Found) -> Found {
                 .collect();
             let mut without = State::with_chosen(instance, &rest);
             let base = without.total();
-            for incoming in (0..instance.candidates()).filter(|&j| !open[j]) {
-                let allowed = match instance.area_of[outgoing] {
-                    Some(a) => {
-                        open_in_area[a] > instance.floors[a]
-                            || instance.area_of[incoming] == Some(a)
-                    }
-                    None => true,
-                };
+            for incoming in (0..instance.candidates()).filter(|&j| !swapping.open[j]) {
+                let allowed = swapping.allowed(instance, outgoing, incoming);
                 if !allowed {
                     continue;
                 }
@@ -250,21 +257,9 @@ fn exact_interchange(instance: &Instance, mut found: Found) -> Found {
         let Some((_, outgoing, incoming)) = best_swap else {
             break;
         };
-        open[outgoing] = false;
-        open[incoming] = true;
-        if let Some(a) = instance.area_of[outgoing] {
-            open_in_area[a] -= 1;
-        }
-        if let Some(a) = instance.area_of[incoming] {
-            open_in_area[a] += 1;
-        }
-        for j in found.chosen.iter_mut() {
-            if *j == outgoing {
-                *j = incoming;
-            }
-        }
+        swapping.swap(instance, &mut found, outgoing, incoming);
     }
-    finish(instance, found, &open)
+    finish(instance, found, &swapping.open)
 }
 
 /// Greedy starts besides the plain greedy's: each of the free candidates with the largest first gains, forced
