@@ -31,6 +31,9 @@ fn instance(
         .expect("a feasible instance")
 }
 
+/// Women one hub serves at most in the capacitated London bench: less than a sixth of London's women.
+const HUB_CAPACITY: f64 = 500_000.0;
+
 fn bench_london(c: &mut Criterion) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let d = DataPaths::default();
@@ -73,6 +76,25 @@ fn bench_london(c: &mut Criterion) {
                 }
             })
         });
+        // The same with every hub serving at most HUB_CAPACITY women (binding at every k), as
+        // tests/reference/capacitated_london.py solves it with CBC and HiGHS.
+        let capped: Vec<Instance> = instances
+            .iter()
+            .map(|i| {
+                let capacity = vec![HUB_CAPACITY; i.candidates()];
+                i.clone().with_capacities(capacity).expect("capacities")
+            })
+            .collect();
+        group.bench_function(
+            format!("london_exact_capacitated_{}_k1to6", model.name()),
+            |b| {
+                b.iter(|| {
+                    for instance in &capped {
+                        black_box(solve_exact(black_box(instance), u64::MAX));
+                    }
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -66,6 +66,16 @@ pub struct PlanArgs {
     /// At least this many open sites (kept or new) located in every area.
     #[arg(long)]
     pub min_per_area: Option<usize>,
+    /// Each open site serves at most its capacity turned into demand at the type's benchmark rate (capacity ×
+    /// benchmark_per / benchmark_value): an existing site its listing's capacity, a candidate its file's
+    /// `capacity`, else `--hub-capacity`, else no limit. Needs a benchmark. Implied by `--hub-capacity` and by a
+    /// candidates file with a `capacity` column.
+    #[arg(long)]
+    pub capacitated: bool,
+    /// Capacity of each new hub without one of its own, in the type's capacity unit (as listings, e.g. FTE
+    /// advisers).
+    #[arg(long, allow_negative_numbers = true)]
+    pub hub_capacity: Option<f64>,
     /// Branch and bound to proven optimality, however long it takes.
     #[arg(long, conflicts_with = "heuristic")]
     pub exact: bool,
@@ -108,11 +118,20 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<(), String> {
         "areas" => DemandChoice::Areas,
         file => DemandChoice::Given(read_demand(Path::new(file)).map_err(|e| e.to_string())?),
     };
+    let choice = candidate_choice(&args.candidates)?;
+    let capacitated = args.capacitated
+        || args.hub_capacity.is_some()
+        || choice.given_capacity.iter().any(Option::is_some);
+    if let Some(c) = args.hub_capacity.filter(|c| !(c.is_finite() && *c >= 0.0)) {
+        return Err(format!(
+            "--hub-capacity must be a finite number ≥ 0, not {c}"
+        ));
+    }
     let inputs = site_inputs(
         &dataset,
         &args.service_type,
         demand,
-        candidate_choice(&args.candidates)?,
+        choice,
         !args.no_keep_existing,
     )
     .map_err(|e| e.to_string())?;
@@ -135,11 +154,22 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<(), String> {
             (model, costs)
         }
     };
-    let instance = inputs
+    let mut instance = inputs
         .instance(&dataset, model, &costs, args.k, args.min_per_area)
         .map_err(|e| e.to_string())?;
+    let capacities = if capacitated {
+        let capacities = inputs
+            .capacities(service_type, args.hub_capacity)
+            .map_err(|e| format!("--capacitated: {e}"))?;
+        instance = instance
+            .with_capacities(capacities.clone())
+            .map_err(|e| e.to_string())?;
+        Some(capacities)
+    } else {
+        None
+    };
     if let Some(dir) = &args.write_instance {
-        write_instance(dir, &inputs, &costs, model, args.k)
+        write_instance(dir, &inputs, &costs, model, args.k, capacities.as_deref())
             .map_err(|e| format!("cannot write the instance to {}: {e}", dir.display()))?;
     }
     let choice = match (args.exact, args.heuristic) {
@@ -179,7 +209,11 @@ fn candidate_choice(text: &str) -> Result<CandidateChoice, String> {
         choice.areas = words.contains(&"areas");
         choice.demand = words.contains(&"demand");
     } else {
-        choice.given = read_candidates(Path::new(text)).map_err(|e| e.to_string())?;
+        let file = read_candidates(Path::new(text)).map_err(|e| e.to_string())?;
+        if file.with_capacity {
+            choice.given_capacity = file.sites.iter().map(|s| Some(s.capacity)).collect();
+        }
+        choice.given = file.sites;
     }
     Ok(choice)
 }
@@ -190,6 +224,7 @@ fn write_instance(
     costs: &crate::domain::planning::CostMatrix,
     model: Model,
     k: usize,
+    capacities: Option<&[f64]>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(dir)?;
     let mut demand = csv::Writer::from_path(dir.join("demand.csv"))?;
@@ -202,12 +237,21 @@ fn write_instance(
     }
     demand.flush()?;
     let mut candidates = csv::Writer::from_path(dir.join("candidates.csv"))?;
-    candidates.write_record(["id", "lat", "lon", "fixed"])?;
-    for c in &inputs.candidates {
+    let mut header = vec!["id", "lat", "lon", "fixed"];
+    if capacities.is_some() {
+        header.push("capacity");
+    }
+    candidates.write_record(&header)?;
+    for (j, c) in inputs.candidates.iter().enumerate() {
         let (lat, lon) = c.point.map_or((String::new(), String::new()), |p| {
             (p.y().to_string(), p.x().to_string())
         });
-        candidates.write_record([c.id.clone(), lat, lon, c.fixed.to_string()])?;
+        let mut record = vec![c.id.clone(), lat, lon, c.fixed.to_string()];
+        if let Some(capacities) = capacities {
+            // An unlimited site is written as `inf`.
+            record.push(capacities[j].to_string());
+        }
+        candidates.write_record(&record)?;
     }
     candidates.flush()?;
     let mut pairs = csv::Writer::from_path(dir.join("costs.csv"))?;
@@ -226,6 +270,9 @@ fn write_instance(
     meta.insert("model".into(), model.name().into());
     meta.insert(key.into(), limit.into());
     meta.insert("k".into(), k.into());
+    if capacities.is_some() {
+        meta.insert("capacitated".into(), true.into());
+    }
     std::fs::write(dir.join("instance.json"), serde_json::to_vec_pretty(&meta)?)?;
     Ok(())
 }

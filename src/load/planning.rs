@@ -1,6 +1,7 @@
 //! Reads planning inputs: demand points (`id,lat,lon,weight`), supply sites (`id,lat,lon,capacity`), candidate
-//! sites (`id,lat,lon`) and costs (`origin,destination,cost`). Positions may be left out (`id,weight`,
-//! `id,capacity`, `id`) when costs come from a cost file. Every problem names the file, line and field.
+//! sites (`id,lat,lon`, optionally `capacity`) and costs (`origin,destination,cost`). Positions may be left out
+//! (`id,weight`, `id,capacity`, `id`) when costs come from a cost file. Every problem names the file, line and
+//! field.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -50,17 +51,34 @@ pub fn read_supply(path: &Path) -> Result<Vec<SupplySite>, LoadError> {
         .collect())
 }
 
-/// Reads a candidates file `id,lat,lon` (or `id`): the places a new hub may open.
-pub fn read_candidates(path: &Path) -> Result<Vec<SupplySite>, LoadError> {
-    let rows = parse_places(path, &read_text(path)?, None)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| SupplySite {
-            id: row.id,
-            point: row.point,
-            capacity: 0.0,
-        })
-        .collect())
+/// A candidates file: its places, and whether it has a `capacity` column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateFile {
+    /// The places; `capacity` is the file's (in demand units) when it has the column, else 0.
+    pub sites: Vec<SupplySite>,
+    /// Whether the file has a `capacity` column (then every row has a finite number ≥ 0 there).
+    pub with_capacity: bool,
+}
+
+/// Reads a candidates file `id,lat,lon` (or `id`), optionally with a `capacity` column: the places a new hub
+/// may open, and the demand each may serve.
+pub fn read_candidates(path: &Path) -> Result<CandidateFile, LoadError> {
+    let text = read_text(path)?;
+    let with_capacity = csv::Reader::from_reader(text.as_bytes())
+        .headers()
+        .is_ok_and(|h| h.iter().any(|h| h.trim() == "capacity"));
+    let rows = parse_places(path, &text, with_capacity.then_some("capacity"))?;
+    Ok(CandidateFile {
+        sites: rows
+            .into_iter()
+            .map(|row| SupplySite {
+                id: row.id,
+                point: row.point,
+                capacity: row.value,
+            })
+            .collect(),
+        with_capacity,
+    })
 }
 
 /// Parses a points CSV: column `id`, optionally `lat` and `lon` (both or neither), and `value_column` when given.

@@ -22,6 +22,9 @@ pub const MAX_PLAN_K: usize = 50;
 pub const MAX_PLAN_MATRIX: usize = 5_000_000;
 /// Most candidates a request may list inline.
 pub const MAX_PLAN_CANDIDATES: usize = 5_000;
+/// Most demand points a capacitated request may have: each opening re-optimises an assignment by paths that
+/// move one demand point at a time, so the 250 m grid (tens of thousands of points) is for the CLI.
+pub const MAX_PLAN_CAPACITATED_DEMAND: usize = 1_000;
 
 /// `mclp` or `pmedian`.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -55,6 +58,8 @@ pub struct PlanPlace {
     pub lat: f64,
     /// Longitude, WGS84 degrees.
     pub lon: f64,
+    /// Its capacity in the type's capacity unit (as listings, e.g. FTE advisers); ≥ 0. Implies `capacitated`.
+    pub capacity: Option<f64>,
 }
 
 /// Candidates: keywords joined by commas (`existing`, `areas`, `demand`), or places.
@@ -94,9 +99,16 @@ pub struct PlanRequest {
     pub solver: Option<PlanSolverName>,
     /// At least this many open sites located in every area.
     pub min_per_area: Option<usize>,
-    /// With it, each area also gets its gap figures (`capacity_share`, `shortfall`, `status`) on the live data
-    /// and with every chosen site not already listed added as a site of this capacity (the type's unit, at most
-    /// its `capacity_max`) serving the area it lies in; analysed as a what-if scenario, nothing stored.
+    /// Capacitated siting (default false; implied by a place's `capacity`): each open site serves at most its
+    /// capacity turned into demand at the type's benchmark rate (capacity × benchmark_per / benchmark_value, e.g.
+    /// one IDVA adviser at 4 per 100,000 women serves 25,000 women): an existing site its listing's capacity, a
+    /// place its `capacity`, a new hub without one `hub_capacity`, else no limit. Needs a benchmark.
+    pub capacitated: Option<bool>,
+    /// Capacity of each new hub, in the type's capacity unit (as listings, e.g. FTE advisers; at most its
+    /// `capacity_max`). With it, each area also gets its gap figures (`capacity_share`, `shortfall`, `status`) on
+    /// the live data and with every chosen site not already listed added as a site of this capacity serving the
+    /// area it lies in (analysed as a what-if scenario, nothing stored); with `capacitated`, it also limits what
+    /// each new hub serves.
     #[schema(minimum = 0)]
     pub hub_capacity: Option<f64>,
 }
@@ -118,7 +130,7 @@ fn unprocessable(field: &str, message: impl Into<String>) -> AppError {
         (status = 400, description = "The body is not valid JSON", body = ErrorBody),
         (status = 413, description = "The body is over the size limit", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "A field is wrong, or the instance is over a limit (k ≤ 50, demand points × candidates ≤ 5,000,000, ≤ 5,000 inline candidates, exact ≤ 200 free candidates)", body = ErrorBody),
+        (status = 422, description = "A field is wrong, or the instance is over a limit (k ≤ 50, demand points × candidates ≤ 5,000,000, ≤ 5,000 inline candidates, exact ≤ 200 free candidates, ≤ 1,000 demand points with capacities)", body = ErrorBody),
     )
 )]
 pub async fn plan(
@@ -211,6 +223,16 @@ fn answer(
                         ),
                     ));
                 }
+                if let Some(c) = place.capacity.filter(|c| !(c.is_finite() && *c >= 0.0)) {
+                    return Err(unprocessable(
+                        "candidates",
+                        format!(
+                            "candidate `{}` has capacity {c}: a capacity must be a finite number ≥ 0",
+                            place.id
+                        ),
+                    ));
+                }
+                choice.given_capacity.push(place.capacity);
                 choice.given.push(SupplySite {
                     id: place.id,
                     point: Some(geo::Point::new(place.lon, place.lat)),
@@ -219,6 +241,8 @@ fn answer(
             }
         }
     }
+    let capacitated =
+        request.capacitated.unwrap_or(false) || choice.given_capacity.iter().any(Option::is_some);
     let inputs = site_inputs(
         dataset,
         &request.service_type,
@@ -250,9 +274,25 @@ fn answer(
     let costs = inputs
         .geodesic_costs(limit)
         .map_err(|e| unprocessable("candidates", e.to_string()))?;
-    let instance = inputs
+    let mut instance = inputs
         .instance(dataset, model, &costs, request.k, request.min_per_area)
         .map_err(|e| unprocessable("k", e.to_string()))?;
+    if capacitated {
+        if inputs.demand.len() > MAX_PLAN_CAPACITATED_DEMAND {
+            return Err(unprocessable(
+                "demand",
+                format!(
+                    "{} demand points is over the limit of {MAX_PLAN_CAPACITATED_DEMAND} with capacities; use \
+                     `\"demand\": \"areas\"`",
+                    inputs.demand.len()
+                ),
+            ));
+        }
+        instance = inputs
+            .capacities(service_type, request.hub_capacity)
+            .and_then(|capacities| instance.with_capacities(capacities))
+            .map_err(|e| unprocessable("capacitated", e.to_string()))?;
+    }
     let plan = match request.solver.unwrap_or(PlanSolverName::Auto) {
         PlanSolverName::Exact => {
             let free = instance.free().len();

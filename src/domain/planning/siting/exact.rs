@@ -3,7 +3,8 @@
 
 use super::floors::Floors;
 use super::heuristic::{Found, tolerance};
-use super::instance::{Best, Instance};
+use super::instance::Instance;
+use super::state::State;
 
 /// What the search found: the best choice, whether the search finished (so it is proven optimal), and the nodes
 /// visited.
@@ -16,9 +17,8 @@ pub(super) struct Searched {
 
 struct Search<'a> {
     instance: &'a Instance,
-    best: Best,
+    best: State,
     floors: Floors,
-    undo: Vec<(u32, f64)>,
     chosen: Vec<usize>,
     incumbent: Found,
     nodes: u64,
@@ -31,9 +31,8 @@ struct Search<'a> {
 pub(super) fn branch_and_bound(instance: &Instance, start: Found, node_limit: u64) -> Searched {
     let mut search = Search {
         instance,
-        best: Best::fixed(instance),
+        best: State::fixed(instance),
         floors: Floors::fixed(instance),
-        undo: Vec::new(),
         chosen: Vec::with_capacity(instance.k),
         incumbent: start,
         nodes: 0,
@@ -68,10 +67,10 @@ impl Search<'_> {
         if allowed.len() < picks {
             return;
         }
-        let mut gains: Vec<(f64, usize)> = allowed
-            .iter()
-            .map(|&j| (self.best.gain(self.instance, j), j))
-            .collect();
+        let mut gains: Vec<(f64, usize)> = Vec::with_capacity(allowed.len());
+        for &j in allowed {
+            gains.push((self.best.gain(self.instance, j), j));
+        }
         gains.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         // Child t takes gains[t] and may then add only gains[t+1..]; its bound is the r gains from t on, so
         // the bounds fall with t and the first one too small ends the loop.
@@ -86,7 +85,8 @@ impl Search<'_> {
                 window += gains[t + picks - 1].0 - gains[t - 1].0;
             }
             let (gain, j) = gains[t];
-            if self.best.total + window <= self.incumbent.value + tolerance(self.incumbent.value) {
+            if self.best.total() + window <= self.incumbent.value + tolerance(self.incumbent.value)
+            {
                 break;
             }
             if let Some(a) = self.instance.area_of[j]
@@ -98,7 +98,7 @@ impl Search<'_> {
             if !self.floors.any() || self.floors.reachable(picks - 1, &available) {
                 if picks == 1 {
                     // The best feasible child of a last pick is the leaf itself.
-                    let value = self.best.total + gain;
+                    let value = self.best.total() + gain;
                     if value > self.incumbent.value + tolerance(self.incumbent.value) {
                         let mut chosen = self.chosen.clone();
                         chosen.push(j);
@@ -108,13 +108,13 @@ impl Search<'_> {
                     self.floors.close(self.instance, j, helped);
                     break;
                 } else {
-                    let mark = self.undo.len();
-                    self.best.open(self.instance, j, &mut self.undo);
+                    let mark = self.best.mark();
+                    self.best.open(self.instance, j);
                     self.chosen.push(j);
                     let rest: Vec<usize> = gains[t + 1..].iter().map(|g| g.1).collect();
                     self.node(&rest);
                     self.chosen.pop();
-                    self.best.restore(&mut self.undo, mark);
+                    self.best.restore(mark);
                 }
             }
             self.floors.close(self.instance, j, helped);

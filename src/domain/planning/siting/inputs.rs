@@ -38,6 +38,20 @@ pub struct CandidateChoice {
     pub demand: bool,
     /// Given places (a candidates file).
     pub given: Vec<SupplySite>,
+    /// The capacity of `given[n]` in demand units, where given (a candidates file's `capacity` column); a missing
+    /// entry is none.
+    pub given_capacity: Vec<Option<f64>>,
+}
+
+/// Where a candidate's capacity comes from, before it is turned into demand units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SiteCapacity {
+    /// An existing site: its listing's capacity in the type's `capacity_unit` (0 where unknown).
+    Listing(f64),
+    /// Given in the type's `capacity_unit` (a candidates file's `capacity`, an inline place's).
+    Given(f64),
+    /// None given: the hub capacity when one is set, else unlimited.
+    Unset,
 }
 
 /// A place that may open (or is open).
@@ -51,6 +65,8 @@ pub struct Candidate {
     pub area: Option<usize>,
     /// Whether it is kept open (an existing site, unless `--no-keep-existing`).
     pub fixed: bool,
+    /// Its capacity, as listed or given.
+    pub capacity: SiteCapacity,
 }
 
 /// The demand points and candidates of one siting question.
@@ -95,20 +111,32 @@ pub fn site_inputs(
     };
     let mut candidates = Vec::new();
     let mut seen = HashSet::new();
-    let mut add = |id: &str, point: Option<Point<f64>>, area: Option<usize>, fixed: bool| {
+    let mut add = |id: &str,
+                   point: Option<Point<f64>>,
+                   area: Option<usize>,
+                   fixed: bool,
+                   capacity: SiteCapacity| {
         if seen.insert(id.to_owned()) {
             candidates.push(Candidate {
                 id: id.to_owned(),
                 point,
                 area,
                 fixed,
+                capacity,
             });
         }
     };
     let locate = |point: Option<Point<f64>>| point.and_then(|p| dataset.locate(p));
     if keep_existing || choice.existing {
         for site in type_supply(dataset, type_id) {
-            add(&site.id, site.point, locate(site.point), keep_existing);
+            let capacity = SiteCapacity::Listing(site.capacity);
+            add(
+                &site.id,
+                site.point,
+                locate(site.point),
+                keep_existing,
+                capacity,
+            );
         }
     }
     if choice.areas {
@@ -118,6 +146,7 @@ pub fn site_inputs(
                 Some(area.representative_point),
                 Some(a),
                 false,
+                SiteCapacity::Unset,
             );
         }
     }
@@ -128,11 +157,16 @@ pub fn site_inputs(
                 point.point,
                 point.area.or(locate(point.point)),
                 false,
+                SiteCapacity::Unset,
             );
         }
     }
-    for site in choice.given {
-        add(&site.id, site.point, locate(site.point), false);
+    for (n, site) in choice.given.into_iter().enumerate() {
+        let capacity = match choice.given_capacity.get(n) {
+            Some(Some(c)) => SiteCapacity::Given(*c),
+            _ => SiteCapacity::Unset,
+        };
+        add(&site.id, site.point, locate(site.point), false, capacity);
     }
     Ok(Inputs { demand, candidates })
 }
@@ -249,6 +283,7 @@ impl Inputs {
             demand_points: self.demand.len(),
             candidates: self.candidates.len(),
             nodes: plan.nodes,
+            served: self.served(plan),
             steps: plan
                 .steps
                 .iter()
@@ -267,6 +302,17 @@ impl Inputs {
             ),
         }
     }
+}
+
+/// An open site's capacity and the demand the optimal assignment gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ServedAnswer {
+    /// The site's id.
+    pub id: String,
+    /// At most this much demand (demand units, e.g. women); `null` for no limit.
+    pub capacity: Option<f64>,
+    /// Demand assigned to it (demand units).
+    pub served: f64,
 }
 
 /// One step of the greedy account.
@@ -324,4 +370,9 @@ pub struct PlanAnswer {
     /// "Planning" → "Per area"). Σ `after.covered` is `objective` (MCLP), Σ `demand` × `after.mean_cost` is
     /// `objective` (p-median), and likewise `before` and `base`, when every demand point lies in an area.
     pub areas: Vec<AreaAnswer>,
+    /// With capacities only: every open site with its capacity and the demand assigned to it. The objective is
+    /// then over the assignment: demand assigned (MCLP), or Σ assigned demand × cost + M × demand unassigned
+    /// (p-median).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub served: Option<Vec<ServedAnswer>>,
 }

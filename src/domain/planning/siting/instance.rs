@@ -58,6 +58,9 @@ pub enum SitingProblem {
     /// Floors cannot all be met with k new sites.
     #[error("{0}")]
     Infeasible(String),
+    /// A capacity is not a number ≥ 0, or cannot be turned into demand units.
+    #[error("{0}")]
+    BadCapacity(String),
 }
 
 /// A siting instance. Values are stored column-wise (per candidate: the demand points it reaches and what it
@@ -82,6 +85,7 @@ pub struct Instance {
     pub(super) area_of: Vec<Option<usize>>,
     pub(super) floors: Vec<usize>,
     pub(super) k: usize,
+    pub(super) capacity: Option<Vec<f64>>,
 }
 
 impl Instance {
@@ -155,6 +159,7 @@ impl Instance {
             fixed,
             floors: Vec::new(),
             k,
+            capacity: None,
         })
     }
 
@@ -210,6 +215,62 @@ impl Instance {
         Ok(self)
     }
 
+    /// Limits what each open site may serve: candidate `j` at most `capacity[j]` demand units (the weights'
+    /// unit), `f64::INFINITY` for no limit. Demand is then split among open sites by the best assignment within
+    /// the capacities (README, "Hub siting" → capacities). Refused when a capacity is NaN or negative.
+    pub fn with_capacities(mut self, capacity: Vec<f64>) -> Result<Self, SitingProblem> {
+        if capacity.len() != self.fixed.len() {
+            return Err(SitingProblem::Shape(format!(
+                "{} capacities for {} candidates",
+                capacity.len(),
+                self.fixed.len()
+            )));
+        }
+        if let Some(j) = capacity.iter().position(|c| c.is_nan() || *c < 0.0) {
+            return Err(SitingProblem::BadCapacity(format!(
+                "candidate {j} has capacity {}: a capacity must be a number ≥ 0",
+                capacity[j]
+            )));
+        }
+        self.capacity = Some(capacity);
+        Ok(self)
+    }
+
+    /// Whether open sites have capacities.
+    pub fn is_capacitated(&self) -> bool {
+        self.capacity.is_some()
+    }
+
+    /// Candidate `j`'s capacity in demand units (infinite without capacities).
+    pub(super) fn capacity_of(&self, j: usize) -> f64 {
+        self.capacity.as_ref().map_or(f64::INFINITY, |c| c[j])
+    }
+
+    /// Value per demand unit served at cost `c`: 1 under MCLP, M − c under p-median.
+    pub(super) fn unit_value(&self, c: f64) -> f64 {
+        match self.model {
+            Model::Mclp { .. } => 1.0,
+            Model::PMedian { max_cost } => max_cost - c,
+        }
+    }
+
+    /// The largest value per demand unit: 1 (MCLP) or M (p-median), at least 1.
+    pub(super) fn unit_scale(&self) -> f64 {
+        match self.model {
+            Model::Mclp { .. } => 1.0,
+            Model::PMedian { max_cost } => max_cost.max(1.0),
+        }
+    }
+
+    /// Demand point `i`'s stored candidates and costs.
+    pub(super) fn row(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let range = self.row_starts[i]..self.row_starts[i + 1];
+        self.row_site[range.clone()]
+            .iter()
+            .zip(&self.row_cost[range])
+            .map(|(&j, &c)| (j as usize, c))
+    }
+
     /// The model.
     pub fn model(&self) -> Model {
         self.model
@@ -248,32 +309,6 @@ impl Instance {
             .map(|(&i, &v)| (i as usize, v))
     }
 
-    /// The model's objective with `open` sites open: MCLP, Σᵢ wᵢ over demand points with an open site at cost
-    /// ≤ R (demand covered); p-median, Σᵢ wᵢ·min(M, min_{j open} cᵢⱼ) (demand-weighted cost). Computed directly
-    /// from the costs, not from values.
-    pub fn objective(&self, open: &[bool]) -> f64 {
-        let mut total = 0.0;
-        for (i, &w) in self.weights.iter().enumerate() {
-            let range = self.row_starts[i]..self.row_starts[i + 1];
-            let reached = self.row_site[range.clone()]
-                .iter()
-                .zip(&self.row_cost[range])
-                .filter(|(j, _)| open[**j as usize])
-                .map(|(_, &c)| c);
-            total += match self.model {
-                Model::Mclp { .. } => {
-                    if reached.count() > 0 {
-                        w
-                    } else {
-                        0.0
-                    }
-                }
-                Model::PMedian { max_cost } => w * reached.fold(max_cost, f64::min),
-            };
-        }
-        total
-    }
-
     /// Converts f (total value) into the model's objective.
     pub(super) fn objective_from_value(&self, value: f64) -> f64 {
         match self.model {
@@ -285,55 +320,5 @@ impl Instance {
     /// Whether a larger objective is better (MCLP) or a smaller (p-median).
     pub fn maximises(&self) -> bool {
         matches!(self.model, Model::Mclp { .. })
-    }
-}
-
-/// Per demand point, the best value any open site gives it, kept as sites open and close.
-#[derive(Debug, Clone)]
-pub(super) struct Best {
-    pub value: Vec<f64>,
-    pub total: f64,
-}
-
-impl Best {
-    /// The best values with the fixed sites open.
-    pub fn fixed(instance: &Instance) -> Self {
-        let mut best = Self {
-            value: vec![0.0; instance.weights.len()],
-            total: 0.0,
-        };
-        for j in (0..instance.candidates()).filter(|&j| instance.fixed[j]) {
-            best.open(instance, j, &mut Vec::new());
-        }
-        best
-    }
-
-    /// f(S ∪ {j}) − f(S).
-    pub fn gain(&self, instance: &Instance, j: usize) -> f64 {
-        instance
-            .column(j)
-            .map(|(i, v)| (v - self.value[i]).max(0.0))
-            .sum()
-    }
-
-    /// Opens `j`, recording every value it changes in `undo`.
-    pub fn open(&mut self, instance: &Instance, j: usize, undo: &mut Vec<(u32, f64)>) {
-        for (i, v) in instance.column(j) {
-            if v > self.value[i] {
-                undo.push((i as u32, self.value[i]));
-                self.total += v - self.value[i];
-                self.value[i] = v;
-            }
-        }
-    }
-
-    /// Undoes the changes recorded from `mark` on.
-    pub fn restore(&mut self, undo: &mut Vec<(u32, f64)>, mark: usize) {
-        while undo.len() > mark {
-            if let Some((i, old)) = undo.pop() {
-                self.total -= self.value[i as usize] - old;
-                self.value[i as usize] = old;
-            }
-        }
     }
 }

@@ -6,24 +6,27 @@
 //! Definitions are in the README ("Planning" → "Hub siting").
 
 mod areas;
+mod capacities;
 mod exact;
 mod floors;
+mod flow;
 mod heuristic;
 mod inputs;
 mod instance;
+mod state;
 
 pub use areas::{
     AreaAnswer, AreaChange, PlanAreaFigures, area_answers, area_changes, attach_gaps,
     plan_area_changes,
 };
 pub use inputs::{
-    Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer, StepAnswer,
-    site_inputs,
+    Candidate, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, PlanAnswer,
+    ServedAnswer, SiteCapacity, StepAnswer, site_inputs,
 };
 pub use instance::{Instance, Model, SitingProblem};
 
 use heuristic::Found;
-use instance::Best;
+use state::State;
 
 /// Which solver answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -66,6 +69,18 @@ pub struct Plan {
     pub solver: Solver,
     /// Branch-and-bound nodes visited (0 for the heuristic).
     pub nodes: u64,
+    /// With capacities, per candidate: its capacity and the demand assigned to it (0 where closed), in demand
+    /// units; `None` without.
+    pub served: Option<Vec<Served>>,
+}
+
+/// One candidate's capacity and what the optimal assignment gives it, in demand units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Served {
+    /// At most this much demand (`f64::INFINITY`: no limit).
+    pub capacity: f64,
+    /// Demand assigned to it.
+    pub served: f64,
 }
 
 /// Solves `instance` with the heuristic: greedy, then the best single swaps while they improve; the bound is the
@@ -122,13 +137,12 @@ pub fn solve(instance: &Instance, choice: SolverChoice) -> Plan {
 /// fixed sites and those before it, with the objective computed directly at each step.
 pub fn account(instance: &Instance, chosen: &[usize]) -> (f64, Vec<Step>) {
     let mut open = instance.fixed.clone();
-    let mut best = Best::fixed(instance);
+    let mut best = State::fixed(instance);
     let base = instance.objective(&open);
     let mut before = base;
     let mut left: Vec<usize> = chosen.to_vec();
     left.sort_unstable();
     let mut steps = Vec::with_capacity(left.len());
-    let mut undo = Vec::new();
     while !left.is_empty() {
         let mut pick = 0;
         let mut most = f64::NEG_INFINITY;
@@ -139,7 +153,7 @@ pub fn account(instance: &Instance, chosen: &[usize]) -> (f64, Vec<Step>) {
             }
         }
         let j = left.remove(pick);
-        best.open(instance, j, &mut undo);
+        best.open(instance, j);
         open[j] = true;
         let objective = instance.objective(&open);
         let adds = if instance.maximises() {
@@ -184,8 +198,22 @@ fn plan(instance: &Instance, found: Found, solver: Solver, complete: bool, nodes
         optimal: complete || gap <= 1e-9,
         solver,
         nodes,
+        served: State::with_chosen(instance, &found.chosen)
+            .loads()
+            .map(|loads| {
+                loads
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, served)| Served {
+                        capacity: instance.capacity_of(j),
+                        served,
+                    })
+                    .collect()
+            }),
     }
 }
 
+#[cfg(test)]
+mod capacity_tests;
 #[cfg(test)]
 mod tests;
