@@ -227,6 +227,21 @@ fn capacities_are_refused_clearly() {
         let stderr = refused(&gapmap(&args));
         assert!(stderr.contains("--hub-capacity"), "{bad}: {stderr}");
     }
+    // The 250 m grid is too many demand points for the flow: refused with the limit, not left running.
+    let stderr = refused(&gapmap(&[
+        "plan",
+        "--type",
+        "idva",
+        "--k",
+        "1",
+        "--model",
+        "mclp",
+        "--capacitated",
+    ]));
+    assert!(
+        stderr.contains("over the limit of 1000") && stderr.contains("--demand areas"),
+        "{stderr}"
+    );
     // isva has no benchmark: its sites' advisers cannot be turned into women.
     let mut args = base.to_vec();
     args[2] = "isva";

@@ -9,8 +9,8 @@ use super::{DataArgs, LiveArgs};
 use crate::app::{App, StoreMode};
 use crate::config::Config;
 use crate::domain::planning::siting::{
-    CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, Model, SolverChoice, site_inputs,
-    solve,
+    CAPACITATED_MAX_DEMAND, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice, Inputs, Model,
+    SolverChoice, site_inputs, solve,
 };
 use crate::load::planning::{read_candidates, read_costs, read_demand};
 
@@ -158,6 +158,13 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<(), String> {
         .instance(&dataset, model, &costs, args.k, args.min_per_area)
         .map_err(|e| e.to_string())?;
     let capacities = if capacitated {
+        if inputs.demand.len() > CAPACITATED_MAX_DEMAND {
+            return Err(format!(
+                "--capacitated: {} demand points is over the limit of {CAPACITATED_MAX_DEMAND} with capacities \
+                 (the flow is too slow on the grid); use --demand areas or a smaller demand file",
+                inputs.demand.len()
+            ));
+        }
         let capacities = inputs
             .capacities(service_type, args.hub_capacity)
             .map_err(|e| format!("--capacitated: {e}"))?;

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 use crate::domain::AnalysisOptions;
 use crate::domain::planning::SupplySite;
 use crate::domain::planning::siting::{
-    AUTO_EXACT_MAX_CANDIDATES, AUTO_NODE_LIMIT, CandidateChoice, DEFAULT_MAX_COST_KM, DemandChoice,
-    Model, PlanAnswer, SolverChoice, attach_gaps, site_inputs, solve, solve_exact,
+    AUTO_EXACT_MAX_CANDIDATES, AUTO_NODE_LIMIT, CAPACITATED_MAX_DEMAND, CandidateChoice,
+    DEFAULT_MAX_COST_KM, DemandChoice, Model, PlanAnswer, SolverChoice, attach_gaps, site_inputs,
+    solve, solve_exact,
 };
 use crate::domain::scenario::{hub_edits, hub_gaps};
 use crate::http::auth::json_body;
@@ -22,9 +23,8 @@ pub const MAX_PLAN_K: usize = 50;
 pub const MAX_PLAN_MATRIX: usize = 5_000_000;
 /// Most candidates a request may list inline.
 pub const MAX_PLAN_CANDIDATES: usize = 5_000;
-/// Most demand points a capacitated request may have: each opening re-optimises an assignment by paths that
-/// move one demand point at a time, so the 250 m grid (tens of thousands of points) is for the CLI.
-pub const MAX_PLAN_CAPACITATED_DEMAND: usize = 1_000;
+/// Most demand points a capacitated request may have ([`CAPACITATED_MAX_DEMAND`]).
+pub const MAX_PLAN_CAPACITATED_DEMAND: usize = CAPACITATED_MAX_DEMAND;
 
 /// `mclp` or `pmedian`.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]

@@ -104,6 +104,11 @@ pub fn solve_exact(instance: &Instance, node_limit: u64) -> Plan {
     )
 }
 
+/// Most demand points a capacitated question may have, on the command line and over HTTP: each opening
+/// re-optimises the assignment by paths that move one demand point at a time, so the 250 m grid (tens of thousands
+/// of points, not finished in 300 s for k = 1 on London) is out of reach; area points or a small demand file are not.
+pub const CAPACITATED_MAX_DEMAND: usize = 1_000;
+
 /// Free candidates up to which [`SolverChoice::Auto`] tries the exact search.
 pub const AUTO_EXACT_MAX_CANDIDATES: usize = 200;
 /// Nodes [`SolverChoice::Auto`] lets the exact search visit before answering with the best found.
