@@ -98,6 +98,16 @@ fn a_binding_hub_capacity_changes_the_choice_and_a_loose_one_does_not() {
         assert_eq!(site["capacity"], 200_000.0);
         assert!(site["served"].as_f64().unwrap() <= 200_000.0);
     }
+    // Per area, what the assignment gives each area's demand: the rows add up to the capacitated objective and
+    // base, not to the demand within reach (350,000).
+    let rows = capped["areas"].as_array().expect("areas");
+    let total = |when: &str| -> f64 {
+        rows.iter()
+            .map(|r| r[when]["covered"].as_f64().expect("covered"))
+            .sum()
+    };
+    assert!((total("after") - 300_000.0).abs() < 1e-6, "{capped}");
+    assert!((total("before") - capped["base"].as_f64().unwrap()).abs() < 1e-6);
     // 14 advisers (350,000 women) per hub never binds: the uncapacitated answer, chosen sites, account and bound alike.
     let loose = run("2", &["--hub-capacity", "14"]);
     for key in ["chosen", "objective", "bound", "base", "steps", "optimal"] {
@@ -145,6 +155,16 @@ fn existing_sites_serve_their_advisers_at_the_benchmark_rate() {
             {"id": "E09000902", "capacity": null, "served": 175_000.0},
         ])
     );
+    // Per area, what the assignment gives: before, 125,000 between Westfield and Midford (250,000 lie within reach
+    // of the kept sites); after, the objective.
+    let rows = plan["areas"].as_array().expect("areas");
+    let total = |when: &str| -> f64 {
+        rows.iter()
+            .map(|r| r[when]["covered"].as_f64().expect("covered"))
+            .sum()
+    };
+    assert!((total("before") - 125_000.0).abs() < 1e-6, "{plan}");
+    assert!((total("after") - 300_000.0).abs() < 1e-6, "{plan}");
 }
 
 #[test]

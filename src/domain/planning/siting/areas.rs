@@ -7,6 +7,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::flow::Flow;
 use super::{Instance, Model, Plan};
 use crate::domain::coverage::GapChange;
 use crate::domain::{Dataset, GssCode};
@@ -83,11 +84,28 @@ pub fn area_changes(
         .unwrap_or(0);
     let (mut demand, mut sum_before, mut sum_after) =
         (vec![0.0; areas], vec![0.0; areas], vec![0.0; areas]);
+    // With capacities a point's part is what the optimal assignment gives it, not its best open site.
+    let assigned = instance.is_capacitated().then(|| {
+        (
+            Flow::with_open(instance, before),
+            Flow::with_open(instance, after),
+        )
+    });
     for (i, area) in demand_area.iter().enumerate().take(instance.weights.len()) {
         if let Some(a) = *area {
             demand[a] += instance.weights[i];
-            sum_before[a] += point_objective(instance, i, before);
-            sum_after[a] += point_objective(instance, i, after);
+            let (then, now) = match &assigned {
+                Some((then, now)) => (
+                    then.point_objective(instance, i),
+                    now.point_objective(instance, i),
+                ),
+                None => (
+                    point_objective(instance, i, before),
+                    point_objective(instance, i, after),
+                ),
+            };
+            sum_before[a] += then;
+            sum_after[a] += now;
         }
     }
     let model = instance.model();

@@ -123,18 +123,23 @@ impl Flow {
     /// The model's objective of the assignment, from the costs: MCLP, demand assigned; p-median, Σ amount × cost
     /// over the assignment plus M × demand left unassigned.
     pub fn objective(&self, instance: &Instance) -> f64 {
-        let assigned =
-            |shares: &[Share], f: &dyn Fn(&Share) -> f64| shares.iter().map(f).sum::<f64>();
+        (0..self.shares.len())
+            .map(|i| self.point_objective(instance, i))
+            .sum()
+    }
+
+    /// Demand point `i`'s part of [`Flow::objective`]: its demand assigned (MCLP), or Σ amount × cost over its
+    /// shares plus M × its demand left unassigned (p-median).
+    pub fn point_objective(&self, instance: &Instance, i: usize) -> f64 {
         match instance.model {
-            super::Model::Mclp { .. } => {
-                self.shares.iter().map(|s| assigned(s, &|x| x.amount)).sum()
+            super::Model::Mclp { .. } => self.shares[i].iter().map(|x| x.amount).sum(),
+            super::Model::PMedian { max_cost } => {
+                self.shares[i]
+                    .iter()
+                    .map(|x| x.amount * x.cost)
+                    .sum::<f64>()
+                    + self.left[i] * max_cost
             }
-            super::Model::PMedian { max_cost } => self
-                .shares
-                .iter()
-                .zip(&self.left)
-                .map(|(s, &left)| assigned(s, &|x| x.amount * x.cost) + left * max_cost)
-                .sum(),
         }
     }
 
