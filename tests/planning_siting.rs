@@ -6,37 +6,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-fn gapmap(args: &[&str]) -> Output {
-    let paths = common::fixture_paths();
-    let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    for (flag, path) in [
-        ("--boundaries", &paths.boundaries),
-        ("--population", &paths.population),
-        ("--types", &paths.types),
-        ("--services", &paths.services),
-    ] {
-        all.push(flag.to_owned());
-        all.push(path.display().to_string());
-    }
-    Command::new(env!("CARGO_BIN_EXE_gapmap"))
-        .args(&all)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the gapmap binary runs")
-}
-
-fn answer(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "gapmap plan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
+use common::{gapmap_on_fixture as gapmap, plan_json as answer};
 
 const AREAS_ONLY: [&str; 5] = [
     "--demand",

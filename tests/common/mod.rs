@@ -318,3 +318,33 @@ impl Write for Capture {
         Ok(())
     }
 }
+
+/// Runs the `gapmap` binary with `args` followed by the four-square fixture's data files, from the crate root.
+pub fn gapmap_on_fixture(args: &[&str]) -> std::process::Output {
+    let paths = fixture_paths();
+    let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    for (flag, path) in [
+        ("--boundaries", &paths.boundaries),
+        ("--population", &paths.population),
+        ("--types", &paths.types),
+        ("--services", &paths.services),
+    ] {
+        all.push(flag.to_owned());
+        all.push(path.display().to_string());
+    }
+    std::process::Command::new(env!("CARGO_BIN_EXE_gapmap"))
+        .args(&all)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the gapmap binary runs")
+}
+
+/// The JSON a successful `gapmap plan` printed, failing the test with its stderr otherwise.
+pub fn plan_json(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "gapmap plan failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
